@@ -1,0 +1,56 @@
+"""Names provided by seqx's own plugin distributions.
+
+Used only to tell a user which distribution to ``pip install`` when a name
+is unknown because its plugin is not installed.
+"""
+
+from __future__ import annotations
+
+KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "seqx-transformer": {
+        "model": ("transformer", "transformer_lm"),
+        "arch": (
+            "transformer",
+            "transformer_tiny",
+            "transformer_iwslt_de_en",
+            "transformer_wmt_en_de",
+            "transformer_vaswani_wmt_en_de_big",
+            "transformer_vaswani_wmt_en_fr_big",
+            "transformer_wmt_en_de_big",
+            "transformer_wmt_en_de_big_t2t",
+            "transformer_lm",
+        ),
+    },
+    "seqx-lstm": {
+        "model": ("lstm", "lstm_lm"),
+        "arch": ("lstm", "lstm_wiseman_iwslt_de_en", "lstm_luong_wmt_en_de", "lstm_lm"),
+    },
+    "seqx-fconv": {
+        "model": ("fconv",),
+        "arch": (
+            "fconv",
+            "fconv_iwslt_de_en",
+            "fconv_wmt_en_ro",
+            "fconv_wmt_en_de",
+            "fconv_wmt_en_fr",
+        ),
+    },
+    "seqx-optim": {
+        "optimizer": ("adam", "sgd", "nag"),
+        "lr_scheduler": ("fixed", "inverse_sqrt"),
+    },
+    "seqx-data": {
+        "dataset_format": ("raw", "mmap"),
+        "tokenizer": ("space", "moses"),
+        "bpe": ("sentencepiece",),
+    },
+}
+"""Distribution name -> kind -> the names it registers."""
+
+
+def distribution_providing(kind: str, name: str) -> str | None:
+    """The seqx distribution known to provide ``kind`` ``name``, if any."""
+    for dist, kinds in KNOWN_DISTRIBUTIONS.items():
+        if name in kinds.get(kind, ()):
+            return dist
+    return None

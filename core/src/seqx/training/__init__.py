@@ -1,0 +1,1 @@
+"""Training: the trainer's option groups, and (with torch) the training loop."""

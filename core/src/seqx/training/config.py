@@ -1,0 +1,71 @@
+"""The trainer's own option groups, with fairseq's flag names.
+
+Light module (no torch): ``seqx train --help`` reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(kw_only=True)
+class CommonConfig:
+    """Options of every run."""
+
+    seed: int = 1
+    """Random seed for torch, numpy and Python; the same seed gives the same run."""
+    cpu: bool = False
+    """Use the CPU even when CUDA is available."""
+    log_format: Literal["json", "simple", "tqdm", "none"] | None = None
+    """Log format: a progress bar on a terminal (tqdm), otherwise simple lines."""
+    log_interval: int = 100
+    """Log training stats every N updates."""
+
+
+@dataclass(kw_only=True)
+class DatasetConfig:
+    """Batching and data loading."""
+
+    max_tokens: int | None = None
+    """Maximum number of tokens in a batch."""
+    batch_size: int | None = None
+    """Maximum number of sentences in a batch."""
+    required_batch_size_multiple: int = 8
+    """Batch sizes are a multiple of N where possible."""
+    num_workers: int = 1
+    """DataLoader worker processes (0 loads in the main process)."""
+    skip_invalid_size_inputs_valid_test: bool = False
+    """Skip examples longer than the model's positions instead of failing."""
+    train_subset: str = "train"
+    """The data split to train on."""
+    valid_subset: str = "valid"
+    """Comma-separated data splits to validate on."""
+
+
+@dataclass(kw_only=True)
+class OptimizationConfig:
+    """How long and how to step."""
+
+    max_epoch: int = 0
+    """Stop after N epochs (0: no limit)."""
+    max_update: int = 0
+    """Stop after N updates (0: no limit)."""
+    lr: tuple[float, ...] = (0.25,)
+    """Learning rate; a list gives one per epoch for the fixed schedule (0.25,0.1)."""
+    clip_norm: float = 0.0
+    """Clip the gradient norm to this value (0: no clipping)."""
+    update_freq: tuple[int, ...] = (1,)
+    """Accumulate gradients over N batches per update."""
+
+
+@dataclass(kw_only=True)
+class CheckpointConfig:
+    """Where and when checkpoints are written."""
+
+    save_dir: str = "checkpoints"
+    """Directory for checkpoints and config.json."""
+    restore_file: str = "checkpoint_last.pt"
+    """Checkpoint to resume from (relative to --save-dir unless absolute)."""
+    no_save: bool = False
+    """Write no checkpoints."""
