@@ -22,6 +22,7 @@ import difflib
 import importlib
 import os
 import warnings
+from types import ModuleType
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,12 +134,13 @@ class PluginManager(pluggy.PluginManager):
                 )
 
     def _call_register(self, plugin: object, provenance: Provenance) -> list[Entry]:
-        package = getattr(plugin, "__package__", None) or getattr(
-            type(plugin), "__module__", None
-        )
-        if getattr(plugin, "__path__", None) is not None:  # a package is its own anchor
-            package = plugin.__name__  # type: ignore[attr-defined]
-        registrar = Registrar(provenance, package=package)
+        if isinstance(plugin, ModuleType):
+            module = plugin.__name__
+            package = plugin.__package__ or module.rpartition(".")[0]
+        else:  # an object: anchor relative targets on its class's module
+            module = type(plugin).__module__
+            package = module.rpartition(".")[0]
+        registrar = Registrar(provenance, package=package, module=module)
         kwargs = {"registry": registrar}
         for impl in self.hook.seqx_register.get_hookimpls():
             if impl.plugin is plugin:

@@ -22,6 +22,7 @@ from seqx.errors import (
     UnknownComponentError,
 )
 from seqx.known import distribution_providing
+from seqx.version import __version__
 
 KINDS: tuple[str, ...] = (
     "task",
@@ -37,6 +38,21 @@ KINDS: tuple[str, ...] = (
     "command",
 )
 """Every kind of component a plugin may register."""
+
+KIND_TITLES: dict[str, str] = {
+    "task": "task",
+    "model": "model",
+    "arch": "model architecture",
+    "criterion": "criterion (loss)",
+    "optimizer": "optimizer",
+    "lr_scheduler": "learning-rate scheduler",
+    "dataset_format": "dataset format",
+    "tokenizer": "tokenizer",
+    "bpe": "subword model",
+    "scorer": "scorer",
+    "command": "command",
+}
+"""How each kind is named in help text."""
 
 KIND_FLAGS: dict[str, str] = {
     "task": "--task",
@@ -90,15 +106,23 @@ class Provenance:
         }
 
 
-BUILTIN = Provenance(plugin="builtin", source="builtin", distribution="seqx")
+BUILTIN = Provenance(plugin="builtin", source="builtin", distribution="seqx", version=__version__)
 
 
-def import_target(target: str, package: str | None = None) -> Any:
-    """Import ``"pkg.module:Attr.sub"`` (``".module:Attr"`` is relative to ``package``)."""
+def import_target(target: str, package: str | None = None, module: str | None = None) -> Any:
+    """Import ``"pkg.module:Attr.sub"``.
+
+    ``".module:Attr"`` is relative to ``package``, and ``":Attr"`` names an
+    attribute of ``module`` (the registering plugin's own module).
+    """
     module_name, sep, attr = target.partition(":")
     if not sep or not attr:
         raise ValueError(f"target {target!r} is not of the form 'package.module:Attribute'")
-    if module_name.startswith("."):
+    if not module_name:
+        if not module:
+            raise ValueError(f"target {target!r} names no module and has no plugin module")
+        module_name = module
+    elif module_name.startswith("."):
         if not package:
             raise ValueError(f"relative target {target!r} has no package to resolve against")
         if module_name == ".":
@@ -129,6 +153,8 @@ class Entry:
     """The plugin that registered it."""
     package: str | None = None
     """The registering plugin's package, against which relative targets resolve."""
+    module: str | None = None
+    """The registering plugin's module, in which ``":Attr"`` targets resolve."""
     model: str | None = None
     """For an arch: the model whose config it sets defaults for."""
     base: str | None = None
@@ -144,7 +170,7 @@ class Entry:
         if not isinstance(target, str):
             return target
         try:
-            return import_target(target, self.package)
+            return import_target(target, self.package, self.module)
         except Exception as exc:  # any failure inside the plugin's module
             raise PluginError(
                 f"{self.describe()}: cannot import its {what} '{target}': "
@@ -238,6 +264,8 @@ class Registry:
         dist = distribution_providing(kind, name)
         if dist is None and kind == "arch":
             dist = distribution_providing("model", name)
+        else:
+            msg += "."
         if dist:
             msg += f" '{name}' is provided by {dist}: pip install {dist}"
         elif candidates:
@@ -321,9 +349,12 @@ class Registrar:
     half-registered.
     """
 
-    def __init__(self, provenance: Provenance, package: str | None = None) -> None:
+    def __init__(
+        self, provenance: Provenance, package: str | None = None, module: str | None = None
+    ) -> None:
         self.provenance = provenance
         self.package = package
+        self.module = module
         self.entries: list[Entry] = []
 
     def add(
@@ -362,6 +393,7 @@ class Registrar:
             help=" ".join(str(help).split()),
             provenance=self.provenance,
             package=self.package,
+            module=self.module,
             **arch,
         )
         self.entries.append(entry)

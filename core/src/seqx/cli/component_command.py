@@ -65,8 +65,8 @@ class ComponentCommand(click.Command):
             click.Option(
                 [s.flag, *s.aliases, f"{s.name}_choice"],
                 default=None,
-                metavar=s.kind.upper() if s.kind else None,
-                help=f"The {s.kind} to use" + (f" (default: {s.default})." if s.default else "."),
+                metavar="NAME",
+                help=f"The {s.kind}.",
             )
             for s in self.sections
             if s.flag
@@ -108,6 +108,9 @@ class ComponentCommand(click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         help_only = any(a in ctx.help_option_names for a in args) or not args
         self.notes = []
+        sections = [s for s in self.sections if s.flag]
+        for param, section in zip(self.choice_params, sections):
+            param.help = _choice_help(section)
         try:
             self.selected = self.select_components(args, help_only)
             shared = shared_fields(self.selected)
@@ -177,6 +180,21 @@ class ComponentCommand(click.Command):
             with formatter.section("Not available"):
                 for note in self.notes:
                     formatter.write_text(note)
+
+
+def _choice_help(section: Section) -> str:
+    from seqx.plugins import get_registry
+    from seqx.registry import KIND_TITLES
+
+    assert section.kind is not None
+    registry = get_registry()
+    names = registry.names(section.kind)
+    if section.kind == "arch":
+        names = sorted(set(names) | set(registry.names("model")))
+    text = f"The {KIND_TITLES[section.kind]}"
+    text += f" (default: {section.default})." if section.default else "."
+    text += f" Installed: {', '.join(names)}." if names else " None installed."
+    return text
 
 
 def _heading(sel: Selected) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from seqx.config.fields import FieldSpec
+from seqx.config.fields import MISSING, FieldSpec
 from seqx.config.values import BOOL_WORDS, choices_of, format_value, parse_text, type_name
 
 
@@ -50,23 +50,26 @@ def negative_flag(spec: FieldSpec) -> str:
 
 
 def make_param(spec: FieldSpec, default: Any) -> click.Parameter:
-    """The click parameter for ``spec``, showing ``default`` (click's own default stays None)."""
-    shown = None if default is None or default is FieldSpec else format_value(default)
+    """The click parameter for ``spec``; ``default`` (arch-aware) is shown in its help.
+
+    Click's own default stays None so that an explicitly given value can be
+    told apart from a default.
+    """
+    help_text = spec.help
+    if default is not None and default is not MISSING:
+        help_text = f"{help_text}  [default: {format_value(default)}]".strip()
+    elif default is MISSING:
+        help_text = f"{help_text}  [required]".strip()
     if spec.positional:
-        return click.Argument([spec.name], required=False, type=FieldType(spec.type))
+        return click.Argument(
+            [spec.name], required=False, type=FieldType(spec.type), metavar=spec.name.upper()
+        )
     if spec.type is bool:
         return click.Option(
-            [f"{spec.flag}/{negative_flag(spec)}", spec.name],
-            default=None,
-            help=spec.help,
-            show_default=shown if default is not None else False,
+            [f"{spec.flag}/{negative_flag(spec)}", spec.name], default=None, help=help_text
         )
     return click.Option(
-        [spec.flag, spec.name],
-        type=FieldType(spec.type),
-        default=None,
-        help=spec.help,
-        show_default=shown if shown is not None else False,
+        [spec.flag, spec.name], type=FieldType(spec.type), default=None, help=help_text
     )
 
 

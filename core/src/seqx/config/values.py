@@ -9,6 +9,7 @@ users write them: ``'(0.9, 0.98)'``, ``0.9,0.98`` or ``[1, 2]``.
 from __future__ import annotations
 
 import ast
+import difflib
 import enum
 import pathlib
 import types
@@ -60,12 +61,18 @@ def type_name(tp: Any) -> str:
     if origin in (tuple, list):
         args = _args(tp)
         if origin is tuple and args and args[-1] is not Ellipsis:
-            return f"a tuple of {len(args)} " + "/".join(type_name(a) for a in dict.fromkeys(args))
+            kinds = "/".join(type_name(a) for a in dict.fromkeys(args))
+            return f"a tuple of {len(args)} {kinds}s such as {_example(args)}"
         item = type_name(args[0]) if args else "value"
         return f"a list of {item} values"
     if tp is bool:
         return "boolean (true/false)"
     return getattr(tp, "__name__", str(tp))
+
+
+def _example(args: tuple[Any, ...]) -> str:
+    samples = {int: "1", float: "0.5", str: "'a'", bool: "True"}
+    return "'(" + ", ".join(samples.get(a, "...") for a in args) + ")'"
 
 
 def _scalar(tp: Any, value: Any) -> Any:
@@ -149,7 +156,9 @@ def parse_text(tp: Any, text: str) -> Any:
         pass
     choices = choices_of(tp)
     if choices is not None:
-        raise ValueError(f"{text!r} is not one of {', '.join(repr(str(c)) for c in choices)}")
+        msg = f"{text!r} is not one of {', '.join(repr(str(c)) for c in choices)}"
+        close = difflib.get_close_matches(text, [str(c) for c in choices], n=1)
+        raise ValueError(msg + (f"; did you mean {close[0]!r}?" if close else ""))
     raise ValueError(f"expected {type_name(tp)}, got {text!r}")
 
 
