@@ -137,8 +137,8 @@ class PluginManager(pluggy.PluginManager):
         if isinstance(plugin, ModuleType):
             module = plugin.__name__
             package = plugin.__package__ or module.rpartition(".")[0]
-        else:  # an object: anchor relative targets on its class's module
-            module = type(plugin).__module__
+        else:  # an object: anchor relative targets on its (or its class's) module
+            module = getattr(plugin, "__module__", None) or type(plugin).__module__
             package = module.rpartition(".")[0]
         registrar = Registrar(provenance, package=package, module=module)
         kwargs = {"registry": registrar}

@@ -261,11 +261,11 @@ class Registry:
         close = _close(name, candidates)
         if close:
             msg += ". Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        else:
+            msg += "."
         dist = distribution_providing(kind, name)
         if dist is None and kind == "arch":
             dist = distribution_providing("model", name)
-        else:
-            msg += "."
         if dist:
             msg += f" '{name}' is provided by {dist}: pip install {dist}"
         elif candidates:

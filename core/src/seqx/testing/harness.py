@@ -18,6 +18,7 @@ class _FunctionPlugin:
 
     def __init__(self, function: Any) -> None:
         self._function = function
+        self.__module__ = function.__module__  # ":Attr" targets resolve in the function's module
 
     @hookimpl
     def seqx_register(self, registry: Any) -> None:

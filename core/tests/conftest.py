@@ -1,0 +1,32 @@
+"""Shared fixtures of core's tests."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seqx.testing.distributions import write_distribution
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
+    """Install fake distributions into a temporary folder on ``sys.path``."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    for var in ("SEQX_LOAD_PLUGINS", "SEQX_DISABLE_PLUGINS", "SEQX_PLUGIN_PATH", "SEQX_PLUGIN_TRACE"):
+        monkeypatch.delenv(var, raising=False)
+    before = set(sys.modules)
+
+    def install(name: str, version: str = "1.0", **kwargs: Any) -> Path:
+        return write_distribution(folder, name, version, **kwargs)
+
+    install.folder = folder  # type: ignore[attr-defined]
+    yield install
+    for mod in set(sys.modules) - before:
+        if mod.startswith(("fake", "seqx.local_plugins.")):
+            del sys.modules[mod]
