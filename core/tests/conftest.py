@@ -18,7 +18,12 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[.
     folder = tmp_path / "site"
     folder.mkdir()
     monkeypatch.syspath_prepend(str(folder))
-    for var in ("SEQX_LOAD_PLUGINS", "SEQX_DISABLE_PLUGINS", "SEQX_PLUGIN_PATH", "SEQX_PLUGIN_TRACE"):
+    for var in (
+        "SEQX_LOAD_PLUGINS",
+        "SEQX_DISABLE_PLUGINS",
+        "SEQX_PLUGIN_PATH",
+        "SEQX_PLUGIN_TRACE",
+    ):
         monkeypatch.delenv(var, raising=False)
     before = set(sys.modules)
 

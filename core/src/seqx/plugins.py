@@ -22,9 +22,9 @@ import difflib
 import importlib
 import os
 import warnings
-from types import ModuleType
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import pluggy
@@ -53,7 +53,7 @@ class PluginInfo:
     provenance: Provenance
     """Where it comes from."""
     status: str = "ok"
-    """``ok``, ``broken`` (failed to load), ``disabled`` or ``missing`` (asked for, not installed)."""
+    """``ok``, ``broken`` (failed to load), ``disabled``, or ``missing`` (asked for, absent)."""
     error: str | None = None
     """Why it is broken or missing."""
     location: str | None = None

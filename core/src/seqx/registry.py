@@ -180,7 +180,9 @@ class Entry:
     def load(self) -> Any:
         """Import and return the target (an arch has none: use its model's)."""
         if self.kind == "arch":
-            raise TypeError("an arch has no target of its own; resolve it with Registry.resolve_arch")
+            raise TypeError(
+                "an arch has no target of its own; resolve it with Registry.resolve_arch"
+            )
         return self._import("target", self.target)
 
     def load_config(self) -> type | None:
@@ -332,9 +334,7 @@ class Registry:
 def conflict_message(found: list[Entry]) -> str:
     """Name every plugin and distribution that registered the same kind and name."""
     first = found[0]
-    who = " and ".join(
-        f"{e.provenance.describe()} (plugin '{e.provenance.plugin}')" for e in found
-    )
+    who = " and ".join(f"{e.provenance.describe()} (plugin '{e.provenance.plugin}')" for e in found)
     return (
         f"{first.kind} '{first.name}' is registered by more than one plugin: {who}. "
         f"Uninstall one of them, or disable one with -p no:PLUGIN or SEQX_DISABLE_PLUGINS."

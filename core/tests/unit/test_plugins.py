@@ -41,31 +41,45 @@ def test_entry_point_plugins_are_found_with_provenance(site):
 
 def test_plugin_that_raises_on_import_is_isolated(site):
     _good(site, "seqx-alpha", "alpha")
-    site("seqx-broken", plugins={"broken": "fake_broken.plugin"},
-         modules={"fake_broken.plugin": "raise RuntimeError('boom at import')\n"})
-    with pytest.warns(PluginWarning, match=r"plugin 'broken' \(seqx-broken 1.0\).*RuntimeError: boom at import"):
+    site(
+        "seqx-broken",
+        plugins={"broken": "fake_broken.plugin"},
+        modules={"fake_broken.plugin": "raise RuntimeError('boom at import')\n"},
+    )
+    with pytest.warns(
+        PluginWarning, match=r"plugin 'broken' \(seqx-broken 1.0\).*RuntimeError: boom at import"
+    ):
         pm = load_plugins()
     assert next(i for i in pm.infos if i.name == "broken").status == "broken"
     assert pm.registry.get("model", "alpha")  # the others keep working
 
 
 def test_plugin_trace_raises_the_original_error(site, monkeypatch):
-    site("seqx-broken", plugins={"broken": "fake_broken.plugin"},
-         modules={"fake_broken.plugin": "raise RuntimeError('boom at import')\n"})
+    site(
+        "seqx-broken",
+        plugins={"broken": "fake_broken.plugin"},
+        modules={"fake_broken.plugin": "raise RuntimeError('boom at import')\n"},
+    )
     monkeypatch.setenv("SEQX_PLUGIN_TRACE", "1")
     with pytest.raises(RuntimeError, match="boom at import"):
         load_plugins()
 
 
 def test_plugin_failing_in_register_leaves_nothing_behind(site):
-    site("seqx-half", plugins={"half": "fake_half.plugin"}, modules={"fake_half.plugin": """
+    site(
+        "seqx-half",
+        plugins={"half": "fake_half.plugin"},
+        modules={
+            "fake_half.plugin": """
         from seqx import hookimpl
 
         @hookimpl
         def seqx_register(registry):
             registry.model("half_model", "x:Y")
             raise ValueError("second registration failed")
-    """})
+    """
+        },
+    )
     with pytest.warns(PluginWarning, match="ValueError: second registration failed"):
         pm = load_plugins()
     assert ("model", "half_model") not in pm.registry
@@ -73,50 +87,76 @@ def test_plugin_failing_in_register_leaves_nothing_behind(site):
 
 
 def test_misspelled_hook_is_named_with_its_plugin(site):
-    site("seqx-typo", plugins={"typo": "fake_typo.plugin"}, modules={"fake_typo.plugin": """
+    site(
+        "seqx-typo",
+        plugins={"typo": "fake_typo.plugin"},
+        modules={
+            "fake_typo.plugin": """
         from seqx import hookimpl
 
         @hookimpl
         def seqx_regster(registry):
             pass
-    """})
-    with pytest.warns(PluginWarning, match=r"plugin 'typo' \(seqx-typo 1.0\) implements unknown hook 'seqx_regster'; did you mean 'seqx_register'"):
+    """
+        },
+    )
+    with pytest.warns(
+        PluginWarning,
+        match=r"plugin 'typo' \(seqx-typo 1.0\) implements unknown hook 'seqx_regster'; "
+        r"did you mean 'seqx_register'",
+    ):
         pm = load_plugins()
     assert next(i for i in pm.infos if i.name == "typo").status == "broken"
 
 
 def test_hook_with_wrong_argument_is_broken_not_fatal(site):
-    site("seqx-args", plugins={"args": "fake_args.plugin"}, modules={"fake_args.plugin": """
+    site(
+        "seqx-args",
+        plugins={"args": "fake_args.plugin"},
+        modules={
+            "fake_args.plugin": """
         from seqx import hookimpl
 
         @hookimpl
         def seqx_register(registry, cfg):
             pass
-    """})
+    """
+        },
+    )
     with pytest.warns(PluginWarning, match="cfg"):
         pm = load_plugins()
     assert next(i for i in pm.infos if i.name == "args").status == "broken"
 
 
 def test_hooks_accept_any_subset_of_arguments(site):
-    site("seqx-logger", plugins={"logger": "fake_logger.plugin"}, modules={"fake_logger.plugin": """
+    site(
+        "seqx-logger",
+        plugins={"logger": "fake_logger.plugin"},
+        modules={
+            "fake_logger.plugin": """
         from seqx import hookimpl
         seen = []
 
         @hookimpl
         def seqx_log(stats, step):
             seen.append((stats["loss"], step))
-    """})
+    """
+        },
+    )
     pm = load_plugins()
     pm.hook.seqx_log(stats={"loss": 2.5}, tag="train", step=7)
     import fake_logger.plugin as mod
+
     assert mod.seen == [(2.5, 7)]
 
 
 def test_two_distributions_registering_the_same_model(site):
     _good(site, "seqx-alpha", "alpha")
-    site("seqx-other", plugins={"other": "fake_other.plugin"},
-         modules={"fake_other.plugin": GOOD.format(name="alpha", module="fake_other")})
+    site(
+        "seqx-other",
+        plugins={"other": "fake_other.plugin"},
+        modules={"fake_other.plugin": GOOD.format(name="alpha", module="fake_other")},
+    )
     pm = load_plugins()
     [group] = pm.registry.conflicts()
     assert {e.provenance.distribution for e in group} == {"seqx-alpha", "seqx-other"}
@@ -142,7 +182,10 @@ def test_load_allow_list_naming_a_missing_plugin(site, monkeypatch):
     with pytest.warns(PluginWarning) as record:
         pm = load_plugins()
     messages = [str(w.message) for w in record]
-    assert any("'alpah', which is not an installed seqx plugin; did you mean 'alpha'" in m for m in messages)
+    assert any(
+        "'alpah', which is not an installed seqx plugin; did you mean 'alpha'" in m
+        for m in messages
+    )
     assert any("'zzz'" in m and "installed: alpha" in m for m in messages)
     assert {i.name: i.status for i in pm.infos}["zzz"] == "missing"
 
@@ -186,7 +229,8 @@ def test_plugin_dirs_load_with_unique_module_names(site, tmp_path, monkeypatch):
     assert os.environ["SEQX_PLUGIN_PATH"].split(os.pathsep) == [str(one), str(two)]
     # helper modules without hooks are not plugins
     assert sorted(i.name for i in pm.infos if i.provenance.source == "local") == [
-        "plugin", f"plugin@{two}"
+        "plugin",
+        f"plugin@{two}",
     ]
 
 
@@ -213,9 +257,15 @@ def test_local_plugin_objects_reach_fresh_processes(site, tmp_path):
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout.decode().split() == [cls.__module__, "41"]
     rank = subprocess.run(
-        [sys.executable, "-c", "from seqx.plugins import load_plugins; "
-         "print(load_plugins().registry.get('model', 'm3').load().value)"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from seqx.plugins import load_plugins; "
+            "print(load_plugins().registry.get('model', 'm3').load().value)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert rank.stdout.strip() == "41", rank.stderr
 

@@ -74,7 +74,9 @@ class ComponentCommand(click.Command):
         self.headings: dict[str, str] = {}
         self.notes: list[str] = []
         self.selected: list[Selected] = []
-        super().__init__(name, callback=callback, params=self.static_params + self.choice_params, **kwargs)
+        super().__init__(
+            name, callback=callback, params=self.static_params + self.choice_params, **kwargs
+        )
 
     # -- phase one: which components ---------------------------------------------------
 
@@ -143,10 +145,6 @@ class ComponentCommand(click.Command):
                 ParameterSource.ENVIRONMENT,
             ):
                 explicit[name] = value
-        for name, value in ctx.params.items():  # positional arguments given
-            if name in self.headings and value is not None and name not in explicit:
-                if any(isinstance(p, click.Argument) and p.name == name for p in self.params):
-                    explicit[name] = value
         config_file = ctx.params.get("config_file")
         replay = load_config_file(config_file) if config_file else None
         return build(self.selected, explicit, replay, replay_source=config_file or "")
@@ -206,4 +204,5 @@ def _heading(sel: Selected) -> str:
         via = f" -> model {model.name}" if model.name != sel.name else ""
         return f"Model: --arch {sel.name}{via} ({model.provenance.describe()})"
     assert sel.entry is not None
-    return f"{section.kind.replace('_', ' ').capitalize()}: {sel.name} ({sel.entry.provenance.describe()})"
+    kind = section.kind.replace("_", " ").capitalize()
+    return f"{kind}: {sel.name} ({sel.entry.provenance.describe()})"

@@ -21,7 +21,10 @@ from seqx.version import __version__
 
 
 def prescan(args: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
-    """Split out ``--plugin-dir``/``--user-dir`` and ``-p no:NAME``; return (dirs, disabled, rest)."""
+    """Split out ``--plugin-dir``/``--user-dir`` and ``-p no:NAME``.
+
+    Returns the plugin dirs, the disabled plugin names and the other arguments.
+    """
     dirs: list[str] = []
     disabled: list[str] = []
     rest: list[str] = []
@@ -37,7 +40,7 @@ def prescan(args: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
             if not value:
                 raise click.UsageError(f"{name} needs a directory")
             dirs.append(value)
-        elif arg == "-p" or arg.startswith("-p") and arg[2:].startswith("no:"):
+        elif arg == "-p" or (arg.startswith("-p") and arg[2:].startswith("no:")):
             value = arg[2:] if arg != "-p" else next(it, "")
             if not value.startswith("no:") or not value[3:]:
                 raise click.UsageError(f"-p takes no:NAME (to disable plugin NAME), got {value!r}")

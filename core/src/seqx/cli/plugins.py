@@ -43,9 +43,7 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 @click.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option(
-    "--check", is_flag=True, help="Import every target and config and report what fails."
-)
+@click.option("--check", is_flag=True, help="Import every target and config and report what fails.")
 @click.pass_context
 def plugins(ctx: click.Context, as_json: bool, check: bool) -> None:
     """List the installed plugins and what each registers, by kind."""
@@ -170,7 +168,9 @@ def show(name: str, kind: str | None, as_json: bool) -> None:
                     "name": f.name,
                     "flag": f.flag,
                     "type": type_name(f.type),
-                    "default": None if f.default is MISSING else to_plain(defaults.get(f.name, f.default)),
+                    "default": None
+                    if f.default is MISSING
+                    else to_plain(defaults.get(f.name, f.default)),
                     "required": f.required,
                     "help": f.help,
                 }
@@ -192,7 +192,10 @@ def show(name: str, kind: str | None, as_json: bool) -> None:
         prov = item["provenance"]
         click.echo(f"  plugin: {prov['plugin']} ({item['source']})")
         if item["kind"] == "arch":
-            click.echo(f"  model: {item['model'] or '(from base)'}; chain: {' -> '.join(item.get('chain', []))}")
+            click.echo(
+                f"  model: {item['model'] or '(from base)'}; "
+                f"chain: {' -> '.join(item.get('chain', []))}"
+            )
         elif item.get("target"):
             click.echo(f"  target: {item['target']}")
         if item.get("config"):

@@ -33,7 +33,7 @@ class FieldSpec:
     help: str
     """One paragraph of help (the field's docstring)."""
     positional: bool = False
-    """Given as a positional argument (``DATA``) rather than a flag (``metadata={"positional": True}``)."""
+    """Given as a positional argument (``DATA``), not a flag: ``metadata={"positional": True}``."""
 
     @property
     def flag(self) -> str:
@@ -72,7 +72,7 @@ def _attribute_docs(cls: type) -> dict[str, str]:
     return docs
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def config_fields(cls: type) -> tuple[FieldSpec, ...]:
     """The fields of config dataclass ``cls`` with resolved types and help."""
     if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):

@@ -127,8 +127,9 @@ def shared_fields(selected: Sequence[Selected]) -> dict[str, list[tuple[Selected
             if users and users[0][1].type != spec.type:
                 other = users[0]
                 raise ConfigError(
-                    f"{spec.flag} is an option of both {other[0].label} ({type_name(other[1].type)}) "
-                    f"and {sel.label} ({type_name(spec.type)}), with different types; "
+                    f"{spec.flag} is an option of both {other[0].label} "
+                    f"({type_name(other[1].type)}) and {sel.label} ({type_name(spec.type)}), "
+                    "with different types; "
                     "one of these components must rename its field"
                 )
             users.append((sel, spec))
@@ -277,5 +278,3 @@ def is_config_class(obj: Any) -> bool:
     if kw_only is None:  # Python < 3.12 does not record it: check the fields
         return all(f.kw_only for f in dataclasses.fields(obj) if f.init)
     return bool(kw_only) or all(f.kw_only for f in dataclasses.fields(obj) if f.init)
-
-

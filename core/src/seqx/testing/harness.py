@@ -44,9 +44,7 @@ class PluginHarness:
         """The isolated registry."""
         return self.pm.registry
 
-    def register(
-        self, plugin: Any, name: str | None = None, *, strict: bool = True
-    ) -> PluginInfo:
+    def register(self, plugin: Any, name: str | None = None, *, strict: bool = True) -> PluginInfo:
         """Register ``plugin``: a module, its import string, a hook object or a function.
 
         With ``strict`` (the default) a plugin that fails to load raises
@@ -54,9 +52,12 @@ class PluginHarness:
         """
         if isinstance(plugin, str):
             plugin = importlib.import_module(plugin)
-        elif callable(plugin) and not isinstance(plugin, (ModuleType, type)):
-            if not hasattr(plugin, "seqx_register"):
-                plugin = _FunctionPlugin(plugin)
+        elif (
+            callable(plugin)
+            and not isinstance(plugin, (ModuleType, type))
+            and not hasattr(plugin, "seqx_register")
+        ):
+            plugin = _FunctionPlugin(plugin)
         if name is None:
             name = getattr(plugin, "__name__", None) or type(plugin).__name__
         prov = Provenance(plugin=name, source="module")

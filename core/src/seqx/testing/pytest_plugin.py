@@ -16,7 +16,12 @@ def seqx_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginHarness]:
     Register the plugin under test with ``seqx_plugins.register(...)``; the
     environment's plugin controls are cleared so the test sees nothing else.
     """
-    for var in ("SEQX_LOAD_PLUGINS", "SEQX_DISABLE_PLUGINS", "SEQX_PLUGIN_PATH", "SEQX_PLUGIN_TRACE"):
+    for var in (
+        "SEQX_LOAD_PLUGINS",
+        "SEQX_DISABLE_PLUGINS",
+        "SEQX_PLUGIN_PATH",
+        "SEQX_PLUGIN_TRACE",
+    ):
         monkeypatch.delenv(var, raising=False)
     with PluginHarness() as harness:
         yield harness

@@ -56,11 +56,16 @@ def register_toys(r) -> None:
 
 TRAIN = [
     "train",
-    "--task", "toy_task",
-    "--criterion", "toy_loss",
-    "--lr-scheduler", "toy_fixed",
-    "--dataset-impl", "toy_raw",
-    "--optimizer", "toy_adam",
+    "--task",
+    "toy_task",
+    "--criterion",
+    "toy_loss",
+    "--lr-scheduler",
+    "toy_fixed",
+    "--dataset-impl",
+    "toy_raw",
+    "--optimizer",
+    "toy_adam",
 ]
 
 

@@ -21,15 +21,29 @@ def test_help_without_components_still_works(toys, seqx):
 
 def test_dump_config_applies_flags_arch_and_fairseq_spellings(toys, seqx):
     code, out, err = seqx(
-        *TRAIN, "-a", "toy_bigger", "data-bin", "--encoder-layers", "3",
-        "--adam-betas", "(0.9, 0.98)", "--left-pad-source", "False", "--lr", "0.1,0.05",
+        *TRAIN,
+        "-a",
+        "toy_bigger",
+        "data-bin",
+        "--encoder-layers",
+        "3",
+        "--adam-betas",
+        "(0.9, 0.98)",
+        "--left-pad-source",
+        "False",
+        "--lr",
+        "0.1,0.05",
         "--dump-config",
     )
     assert code == 0, err
     cfg = json.loads(out)
     assert cfg["model"] == {
-        "_name": "toy", "_arch": "toy_bigger", "encoder_embed_dim": 1024, "encoder_layers": 3,
-        "share_all_embeddings": True, "activation_fn": "relu",
+        "_name": "toy",
+        "_arch": "toy_bigger",
+        "encoder_embed_dim": 1024,
+        "encoder_layers": 3,
+        "share_all_embeddings": True,
+        "activation_fn": "relu",
     }
     assert cfg["optimizer"]["adam_betas"] == [0.9, 0.98]
     assert cfg["task"] == {"_name": "toy_task", "data": "data-bin", "left_pad_source": False}

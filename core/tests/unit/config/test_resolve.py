@@ -71,7 +71,9 @@ def test_precedence_flag_over_arch_over_dataclass(registry):
 
 
 def test_arch_default_that_is_not_a_field(registry):
-    with pytest.raises(ConfigError, match=r"sets 'dimm', which is not an option of model 'm'; did you mean 'dim'"):
+    with pytest.raises(
+        ConfigError, match=r"sets 'dimm', which is not an option of model 'm'; did you mean 'dim'"
+    ):
         select(registry, MODEL, "m_bad")
     with pytest.raises(ConfigError, match="sets dim='wide', but 'dim' takes int"):
         select(registry, MODEL, "m_badtype")
@@ -99,7 +101,11 @@ def test_required_field_and_required_section(registry):
 
 
 def test_json_round_trip_and_replay(registry, tmp_path):
-    sel = [select(registry, MODEL, "m_big"), select(registry, OPT, "o"), select(registry, TASK, "t")]
+    sel = [
+        select(registry, MODEL, "m_big"),
+        select(registry, OPT, "o"),
+        select(registry, TASK, "t"),
+    ]
     cfg = build(sel, {"dim": 5, "data": "bin"})
     path = tmp_path / "config.json"
     path.write_text(cfg.to_json())

@@ -23,9 +23,7 @@ def heavy_imports(modules: Sequence[str]) -> dict[str, list[str]]:
         "    out[name] = sorted(h for h in heavy if h in sys.modules and h not in before)\n"
         "print(json.dumps(out))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise AssertionError(f"importing {list(modules)} failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -42,17 +42,13 @@ class PluginConformance:
         )
 
     def test_config_modules_are_light(self, entries: list[Entry]) -> None:
-        modules = sorted(
-            {e.config.partition(":")[0] for e in entries if isinstance(e.config, str)}
-        )
+        modules = sorted({e.config.partition(":")[0] for e in entries if isinstance(e.config, str)})
         if not modules:
             pytest.skip("no config given as an import string")
         heavy = {m: h for m, h in heavy_imports(modules).items() if h}
         assert not heavy, f"config modules import heavy libraries: {heavy}"
 
-    def test_targets_configs_and_archs_load(
-        self, registry: Registry, entries: list[Entry]
-    ) -> None:
+    def test_targets_configs_and_archs_load(self, registry: Registry, entries: list[Entry]) -> None:
         failures = {e.describe(): check_entry(registry, e) for e in entries}
         failures = {k: v for k, v in failures.items() if v}
         assert not failures, failures

@@ -1,0 +1,1 @@
+"""seqx-jsonl-log: JSON-lines logging for seqx runs (an example plugin)."""
