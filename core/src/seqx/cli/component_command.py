@@ -54,14 +54,14 @@ class ComponentCommand(click.Command):
         **kwargs: Any,
     ) -> None:
         self.sections = tuple(sections)
-        self.static_params = list(params) + [
+        self.static_params: list[click.Parameter] = list(params) + [
             click.Option(
                 ["--config", "config_file"],
                 metavar="FILE",
                 help="Replay a saved config.json (flags given here override it).",
             ),
         ]
-        self.choice_params = [
+        self.choice_params: list[click.Parameter] = [
             click.Option(
                 [s.flag, *s.aliases, f"{s.name}_choice"],
                 default=None,

@@ -72,9 +72,13 @@ def _attribute_docs(cls: type) -> dict[str, str]:
     return docs
 
 
-@functools.cache
-def config_fields(cls: type) -> tuple[FieldSpec, ...]:
+def config_fields(cls: Any) -> tuple[FieldSpec, ...]:
     """The fields of config dataclass ``cls`` with resolved types and help."""
+    return _config_fields(cls)
+
+
+@functools.cache
+def _config_fields(cls: Any) -> tuple[FieldSpec, ...]:
     if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
         raise ConfigError(f"{cls!r} is not a dataclass; a component config must be one")
     try:
