@@ -18,5 +18,5 @@ pip install -q --no-deps --no-build-isolation -e "$work/seqx-demo"
 trap 'pip uninstall -q -y seqx-demo' EXIT
 python -m pytest -q -p no:cacheprovider "$work/seqx-demo/tests"
 seqx plugins show demo_tiny
-seqx train --arch demo_tiny --optimizer none --help | sed -n '/^Model:/,/^$/p' || true
+seqx train --arch demo_tiny --help | sed -n '/^Model:/,/^$/p'
 echo "demo finished: the scaffolded plugin installed, passed its tests and was inspected"

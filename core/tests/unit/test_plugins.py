@@ -275,3 +275,53 @@ def test_plugin_info_json(site):
     info = next(i for i in load_plugins().infos if i.name == "alpha")
     data = json.loads(json.dumps(info.as_dict()))
     assert data["distribution"] == "seqx-alpha" and data["status"] == "ok"
+
+
+def test_every_lifecycle_hook_reaches_plugins(seqx_plugins):
+    calls = []
+
+    class Lifecycle:
+        from seqx import hookimpl
+
+        @hookimpl
+        def seqx_train_start(self, trainer):
+            calls.append(("train_start", trainer))
+
+        @hookimpl
+        def seqx_epoch_end(self, epoch, stats):
+            calls.append(("epoch_end", epoch, stats["loss"]))
+
+        @hookimpl
+        def seqx_validation_end(self, stats):
+            calls.append(("validation_end", stats["loss"]))
+
+        @hookimpl
+        def seqx_checkpoint_saved(self, path):
+            calls.append(("checkpoint_saved", path))
+
+        @hookimpl
+        def seqx_train_end(self, trainer, stats):
+            calls.append(("train_end", stats["loss"]))
+
+        @hookimpl
+        def seqx_upgrade_checkpoint(self, state):
+            if state.get("version") == 1:
+                return {**state, "version": 2}
+            return None
+
+    seqx_plugins.register(Lifecycle(), name="lifecycle")
+    hook = seqx_plugins.pm.hook
+    hook.seqx_train_start(trainer="T")
+    hook.seqx_epoch_end(trainer="T", epoch=3, stats={"loss": 1.5})
+    hook.seqx_validation_end(trainer="T", stats={"loss": 1.2})
+    hook.seqx_checkpoint_saved(trainer="T", path="/x/checkpoint_last.pt")
+    hook.seqx_train_end(trainer="T", stats={"loss": 1.1})
+    assert calls == [
+        ("train_start", "T"),
+        ("epoch_end", 3, 1.5),
+        ("validation_end", 1.2),
+        ("checkpoint_saved", "/x/checkpoint_last.pt"),
+        ("train_end", 1.1),
+    ]
+    assert hook.seqx_upgrade_checkpoint(state={"version": 1}) == {"version": 2}  # firstresult
+    assert hook.seqx_upgrade_checkpoint(state={"version": 2}) is None
