@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from seqx.testing.distributions import write_distribution
+from seqx.testing.pytest_plugin import clear_plugin_env
 
 
 @pytest.fixture
@@ -18,13 +19,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[.
     folder = tmp_path / "site"
     folder.mkdir()
     monkeypatch.syspath_prepend(str(folder))
-    for var in (
-        "SEQX_LOAD_PLUGINS",
-        "SEQX_DISABLE_PLUGINS",
-        "SEQX_PLUGIN_PATH",
-        "SEQX_PLUGIN_TRACE",
-    ):
-        monkeypatch.delenv(var, raising=False)
+    clear_plugin_env(monkeypatch)
     before = set(sys.modules)
 
     def install(name: str, version: str = "1.0", **kwargs: Any) -> Path:

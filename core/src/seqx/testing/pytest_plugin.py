@@ -8,6 +8,15 @@ import pytest
 
 from seqx.testing.harness import PluginHarness
 
+PLUGIN_ENV = ("SEQX_LOAD_PLUGINS", "SEQX_DISABLE_PLUGINS", "SEQX_PLUGIN_PATH", "SEQX_PLUGIN_TRACE")
+"""The environment variables that steer plugin loading."""
+
+
+def clear_plugin_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unset every plugin-loading variable for the rest of the test."""
+    for var in PLUGIN_ENV:
+        monkeypatch.delenv(var, raising=False)
+
 
 @pytest.fixture
 def seqx_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginHarness]:
@@ -16,12 +25,6 @@ def seqx_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[PluginHarness]:
     Register the plugin under test with ``seqx_plugins.register(...)``; the
     environment's plugin controls are cleared so the test sees nothing else.
     """
-    for var in (
-        "SEQX_LOAD_PLUGINS",
-        "SEQX_DISABLE_PLUGINS",
-        "SEQX_PLUGIN_PATH",
-        "SEQX_PLUGIN_TRACE",
-    ):
-        monkeypatch.delenv(var, raising=False)
+    clear_plugin_env(monkeypatch)
     with PluginHarness() as harness:
         yield harness
