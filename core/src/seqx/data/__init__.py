@@ -1,0 +1,1 @@
+"""Data: dictionaries, datasets, batching and iteration (fairseq's layouts and names)."""
