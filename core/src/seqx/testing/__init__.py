@@ -10,4 +10,17 @@ fixture; test classes subclass the conformance suites::
 from seqx.testing.conformance import ComponentConformance, PluginConformance
 from seqx.testing.harness import PluginHarness
 
-__all__ = ["ComponentConformance", "PluginConformance", "PluginHarness"]
+__all__ = [
+    "BPEConformance",
+    "ComponentConformance",
+    "DatasetFormatConformance",
+    "PluginConformance",
+    "PluginHarness",
+    "TokenizerConformance",
+]
+
+
+def __getattr__(name: str) -> object:
+    from seqx.testing import conformance
+
+    return getattr(conformance, name)

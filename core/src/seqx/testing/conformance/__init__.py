@@ -3,4 +3,19 @@
 from seqx.testing.conformance.component import ComponentConformance
 from seqx.testing.conformance.plugin import PluginConformance
 
-__all__ = ["ComponentConformance", "PluginConformance"]
+__all__ = [
+    "BPEConformance",
+    "ComponentConformance",
+    "DatasetFormatConformance",
+    "PluginConformance",
+    "TokenizerConformance",
+]
+
+
+def __getattr__(name: str) -> object:
+    # the data suites import numpy; load them only when asked for
+    if name in ("BPEConformance", "DatasetFormatConformance", "TokenizerConformance"):
+        from seqx.testing.conformance import data
+
+        return getattr(data, name)
+    raise AttributeError(name)

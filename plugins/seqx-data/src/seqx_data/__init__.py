@@ -1,0 +1,1 @@
+"""seqx-data: dataset formats, tokenizers and subword models for seqx."""

@@ -1,0 +1,34 @@
+"""Options of seqx-data's components (light module: no heavy imports)."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(kw_only=True)
+class MosesConfig:
+    """Options of the Moses tokenizer."""
+
+    source_lang: str | None = None
+    """Language of the text to tokenize (default: en)."""
+    target_lang: str | None = None
+    """Language of the text to detokenize (default: en)."""
+    moses_no_dash_splits: bool = False
+    """Do not split hyphenated words (no aggressive dash splits)."""
+    moses_no_escape: bool = False
+    """Do not escape special characters (&, <, >, ...)."""
+
+
+@dataclass(kw_only=True)
+class SentencepieceConfig:
+    """Options of SentencePiece."""
+
+    sentencepiece_model: str | None = None
+    """Path to the .model file (seqx preprocess learns one when not given)."""
+    sentencepiece_enable_sampling: bool = False
+    """Sample segmentations (subword regularization) instead of the best one."""
+    sentencepiece_alpha: float | None = None
+    """Smoothing of the sampling distribution (with --sentencepiece-enable-sampling)."""
+    sentencepiece_model_type: Literal["unigram", "bpe", "char", "word"] = "unigram"
+    """Model type when seqx preprocess learns a model."""
+    sentencepiece_character_coverage: float = 1.0
+    """Share of characters the learned model covers (1.0 for small alphabets)."""

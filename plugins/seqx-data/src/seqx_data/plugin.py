@@ -1,0 +1,28 @@
+"""Registers seqx-data's components by import string (no heavy imports here)."""
+
+from seqx import hookimpl
+
+
+@hookimpl
+def seqx_register(registry):
+    registry.dataset_format(
+        "mmap",
+        "seqx_data.mmap:MMapFormat",
+        help="Memory-mapped binary in fairseq's .bin/.idx layout.",
+    )
+    registry.dataset_format(
+        "raw", "seqx_data.raw:RawFormat", help="Plain text, encoded when loaded."
+    )
+    registry.tokenizer("space", "seqx_data.space:SpaceTokenizer", help="Split on white space.")
+    registry.tokenizer(
+        "moses",
+        "seqx_data.moses:MosesTokenizer",
+        config="seqx_data.configs:MosesConfig",
+        help="Moses tokenizer and detokenizer (sacremoses).",
+    )
+    registry.bpe(
+        "sentencepiece",
+        "seqx_data.sentencepiece_bpe:SentencepieceBPE",
+        config="seqx_data.configs:SentencepieceConfig",
+        help="SentencePiece subwords (learned by seqx preprocess, or given).",
+    )

@@ -1,0 +1,59 @@
+import struct
+
+import numpy as np
+import pytest
+
+from seqx.data.dictionary import Dictionary
+from seqx.errors import SeqxError
+from seqx.testing import DatasetFormatConformance
+from seqx_data.mmap import MMapFormat
+
+
+class TestMMap(DatasetFormatConformance):
+    plugin = "seqx_data.plugin"
+    name = "mmap"
+
+
+def test_writes_fairseqs_exact_bytes(tmp_path):
+    prefix = str(tmp_path / "x")
+    writer = MMapFormat().writer(prefix, vocab_size=100)
+    writer.add_item(np.array([5, 6, 2]))
+    writer.add_item(np.array([7, 2]))
+    writer.finalize()
+    assert (tmp_path / "x.bin").read_bytes() == np.array([5, 6, 2, 7, 2], "<u2").tobytes()
+    expected = (
+        b"MMIDIDX\x00\x00"
+        + struct.pack("<Q", 1)
+        + struct.pack("<B", 8)  # uint16
+        + struct.pack("<QQ", 2, 1)
+        + np.array([3, 2], "<i4").tobytes()
+        + np.array([0, 6], "<i8").tobytes()
+        + np.array([0], "<i8").tobytes()
+    )
+    assert (tmp_path / "x.idx").read_bytes() == expected
+
+
+def test_large_vocabulary_uses_int32(tmp_path):
+    writer = MMapFormat().writer(str(tmp_path / "y"), vocab_size=70000)
+    writer.add_item(np.array([69999, 2]))
+    writer.finalize()
+    d = Dictionary()
+    for i in range(70000):
+        d.add_symbol(f"w{i}")
+    assert MMapFormat().load(str(tmp_path / "y"), d)[0].tolist() == [69999, 2]
+
+
+def test_corrupt_and_mismatched_files_are_named(tmp_path):
+    d = Dictionary()
+    prefix = str(tmp_path / "z")
+    writer = MMapFormat().writer(prefix, vocab_size=100)
+    writer.add_item(np.array([50, 2]))
+    writer.finalize()
+    with pytest.raises(SeqxError, match="holds token id 50, but the dictionary has 4 symbols"):
+        MMapFormat().load(prefix, d)
+    (tmp_path / "z.bin").write_bytes(b"\x01")
+    with pytest.raises(SeqxError, match="z.bin' is truncated"):
+        MMapFormat().load(prefix, d)
+    (tmp_path / "z.idx").write_bytes(b"garbage")
+    with pytest.raises(SeqxError, match="not an mmap index"):
+        MMapFormat().load(prefix, d)

@@ -1,0 +1,5 @@
+from seqx.testing import PluginConformance
+
+
+class TestPlugin(PluginConformance):
+    plugin = "seqx_data.plugin"
