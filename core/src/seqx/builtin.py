@@ -9,6 +9,11 @@ from seqx.registry import Registrar
 @hookimpl
 def seqx_register(registry: Registrar) -> None:
     """Register core's commands."""
+    registry.command(
+        "preprocess",
+        "seqx.cli.preprocess:preprocess",
+        help="Build dictionaries and binarize text into a data folder.",
+    )
     registry.command("train", "seqx.cli.train:train", help="Train a model.")
     registry.command(
         "plugins", "seqx.cli.plugins:plugins", help="List installed plugins and what they register."

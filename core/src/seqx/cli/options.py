@@ -66,10 +66,15 @@ def make_param(spec: FieldSpec, default: Any) -> click.Parameter:
         )
     if spec.type is bool:
         return click.Option(
-            [f"{spec.flag}/{negative_flag(spec)}", spec.name], default=None, help=help_text
+            [f"{spec.flag}/{negative_flag(spec)}", *spec.aliases, spec.name],
+            default=None,
+            help=help_text,
         )
     return click.Option(
-        [spec.flag, spec.name], type=FieldType(spec.type), default=None, help=help_text
+        [spec.flag, *spec.aliases, spec.name],
+        type=FieldType(spec.type),
+        default=None,
+        help=help_text,
     )
 
 

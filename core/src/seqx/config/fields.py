@@ -32,6 +32,8 @@ class FieldSpec:
     """The default value, or :data:`MISSING` for a required field."""
     help: str
     """One paragraph of help (the field's docstring)."""
+    aliases: tuple[str, ...] = ()
+    """Other spellings of the flag (``-s``): ``metadata={"aliases": ("-s",)}``."""
     positional: bool = False
     """Given as a positional argument (``DATA``), not a flag: ``metadata={"positional": True}``."""
 
@@ -100,7 +102,17 @@ def _config_fields(cls: Any) -> tuple[FieldSpec, ...]:
             default = MISSING
         help_text = f.metadata.get("help") or docs.get(f.name, "")
         positional = bool(f.metadata.get("positional", False))
-        out.append(FieldSpec(f.name, hints.get(f.name, Any), default, help_text, positional))
+        aliases = tuple(f.metadata.get("aliases", ()))
+        out.append(
+            FieldSpec(
+                f.name,
+                hints.get(f.name, Any),
+                default,
+                help_text,
+                aliases=aliases,
+                positional=positional,
+            )
+        )
     return tuple(out)
 
 

@@ -1,0 +1,53 @@
+"""Reading input text: existence, UTF-8, line counts and byte ranges for workers."""
+
+from __future__ import annotations
+
+import os
+
+from seqx.errors import SeqxError
+
+
+def check_text_file(path: str, flag: str) -> int:
+    """Count the lines of ``path``; name the file and line of any non-UTF-8 byte."""
+    if not os.path.isfile(path):
+        raise SeqxError(f"{flag}: input file '{path}' does not exist")
+    lines = 0
+    with open(path, "rb") as f:
+        for lines, raw in enumerate(f, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise SeqxError(
+                    f"'{path}', line {lines}: not UTF-8 (byte {raw[exc.start]:#04x} at column "
+                    f"{exc.start + 1}); convert the file to UTF-8, e.g. with iconv"
+                ) from None
+    return lines
+
+
+def chunk_offsets(path: str, chunks: int) -> list[tuple[int, int]]:
+    """Split ``path`` into up to ``chunks`` byte ranges that start at line beginnings."""
+    size = os.path.getsize(path)
+    if chunks <= 1 or size == 0:
+        return [(0, size)]
+    bounds = [0]
+    with open(path, "rb") as f:
+        for i in range(1, chunks):
+            f.seek(size * i // chunks)
+            f.readline()
+            pos = f.tell()
+            if pos > bounds[-1] and pos < size:
+                bounds.append(pos)
+    bounds.append(size)
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def read_lines(path: str, start: int, end: int) -> list[str]:
+    """The lines in the byte range [start, end) of ``path``, without newlines."""
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    text = data.decode("utf-8")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip("\r") for line in lines]

@@ -1,0 +1,445 @@
+"""The steps of ``seqx preprocess``.
+
+Everything is written into a staging folder inside ``--destdir`` and moved
+into place only when complete, ``preprocess.json`` last: an interrupted run
+leaves nothing that a later run or ``seqx train`` could take for finished
+output (the next run clears the stale staging folder).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from seqx.config.resolve import SectionConfig
+from seqx.data.dictionary import Dictionary
+from seqx.data.text_pipeline import ComponentSpec
+from seqx.errors import SeqxError
+from seqx.preprocessing.config import PreprocessConfig
+from seqx.preprocessing.files import check_text_file, chunk_offsets
+from seqx.preprocessing.workers import BinarizeTask, EncodeTask, binarize_chunk, encode_chunk
+
+MANIFEST = "preprocess.json"
+STAGING_PREFIX = ".staging-"
+
+
+@dataclass
+class SplitStats:
+    """What binarizing one split of one language found."""
+
+    sentences: int = 0
+    tokens: int = 0
+    replaced: int = 0
+
+    @property
+    def unk_rate(self) -> float:
+        """Share of tokens replaced by ``<unk>``, in percent."""
+        return 100.0 * self.replaced / self.tokens if self.tokens else 0.0
+
+
+@dataclass
+class Report:
+    """The outcome of a preprocess run."""
+
+    destdir: str
+    dictionaries: dict[str, int] = field(default_factory=dict)
+    splits: dict[str, dict[str, SplitStats]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class _Inline(Executor):
+    def map(self, fn, *iterables, timeout=None, chunksize=1):  # type: ignore[no-untyped-def, override]
+        return map(fn, *iterables)
+
+
+@contextmanager
+def _executor(workers: int) -> Iterator[Executor]:
+    if workers <= 1:
+        yield _Inline()
+        return
+    import multiprocessing
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as ex:
+        yield ex
+
+
+def _splits(cfg: PreprocessConfig) -> list[tuple[str, str, str]]:
+    """(split name, input prefix, flag) for every split asked for."""
+    out = []
+    if cfg.trainpref:
+        out.append(("train", cfg.trainpref, "--trainpref"))
+    for flag, base, prefs in (
+        ("--validpref", "valid", cfg.validpref),
+        ("--testpref", "test", cfg.testpref),
+    ):
+        for i, pref in enumerate(p for p in (prefs or "").split(",") if p):
+            out.append((base if i == 0 else f"{base}{i}", pref, flag))
+    return out
+
+
+def _validate(cfg: PreprocessConfig, bpe: ComponentSpec | None) -> list[str]:
+    if not cfg.source_lang:
+        raise SeqxError("give the source language with -s/--source-lang")
+    if not cfg.only_source and not cfg.target_lang:
+        raise SeqxError("give the target language with -t/--target-lang (or --only-source)")
+    if not cfg.trainpref and not cfg.srcdict:
+        raise SeqxError("give --trainpref to build the dictionaries, or --srcdict/--tgtdict")
+    if cfg.bpe_vocab_size is not None and bpe is None:
+        raise SeqxError("--bpe-vocab-size learns a subword model: choose one with --bpe")
+    if cfg.workers < 1:
+        raise SeqxError(f"--workers must be at least 1, got {cfg.workers}")
+    langs = [cfg.source_lang] if cfg.only_source else [cfg.source_lang, cfg.target_lang]
+    return [lang for lang in langs if lang]
+
+
+def output_prefix(cfg: PreprocessConfig, split: str, lang: str) -> str:
+    """fairseq's name for a split: ``train.de-en.de`` (``train.de-None.de`` with only source)."""
+    tgt = None if cfg.only_source else cfg.target_lang
+    return f"{split}.{cfg.source_lang}-{tgt}.{lang}"
+
+
+def clear_stale_staging(destdir: str) -> None:
+    """Remove what an interrupted run left behind."""
+    if os.path.isdir(destdir):
+        for name in os.listdir(destdir):
+            if name.startswith(STAGING_PREFIX):
+                shutil.rmtree(os.path.join(destdir, name), ignore_errors=True)
+
+
+def _model_fields(bpe: ComponentSpec) -> tuple[str, ...]:
+    cls = bpe.entry.load()
+    return tuple(getattr(cls, "model_files", ()))
+
+
+def preprocess(
+    cfg: PreprocessConfig,
+    fmt: ComponentSpec,
+    tokenizer: ComponentSpec | None = None,
+    bpe: ComponentSpec | None = None,
+    log: Callable[[str], None] = print,
+) -> Report:
+    """Run ``seqx preprocess``; return what it wrote."""
+    start_time = time.perf_counter()
+    langs = _validate(cfg, bpe)
+    splits = _splits(cfg)
+
+    # inputs: present, UTF-8, aligned
+    counts: dict[tuple[str, str], int] = {}
+    for split, pref, flag in splits:
+        for lang in langs:
+            counts[split, lang] = check_text_file(f"{pref}.{lang}", flag)
+        if len(langs) == 2 and counts[split, langs[0]] != counts[split, langs[1]]:
+            a, b = (f"{pref}.{lang}" for lang in langs)
+            raise SeqxError(
+                f"{flag}: '{a}' has {counts[split, langs[0]]} lines but '{b}' has "
+                f"{counts[split, langs[1]]}; source and target files must be line-aligned"
+            )
+        if split == "train" and counts[split, langs[0]] == 0:
+            raise SeqxError(f"--trainpref: training file '{pref}.{langs[0]}' is empty")
+
+    destdir = cfg.destdir
+    os.makedirs(destdir, exist_ok=True)
+    clear_stale_staging(destdir)
+    staging = os.path.join(destdir, f"{STAGING_PREFIX}{os.getpid()}")
+    os.makedirs(staging)
+    report = Report(destdir=destdir)
+    try:
+        with _executor(cfg.workers) as ex:
+            bpes = _prepare_bpe(cfg, langs, splits, staging, tokenizer, bpe, ex, log)
+            encoded, word_counts = _encode(cfg, langs, splits, staging, tokenizer, bpes, ex)
+            dicts = _dictionaries(cfg, langs, word_counts, staging, log)
+            report.dictionaries = {lang: len(d) for lang, d in dicts.items()}
+            if not cfg.dict_only:
+                report.splits = _binarize(cfg, langs, splits, encoded, dicts, fmt, staging, ex)
+        for split, by_lang in report.splits.items():
+            for lang, st in by_lang.items():
+                log(
+                    f"[{lang}] {split}: {st.sentences} sents, {st.tokens} tokens, "
+                    f"{st.unk_rate:.3f}% replaced by <unk>"
+                )
+        _publish(cfg, langs, staging, fmt, tokenizer, bpes, report)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    report.seconds = time.perf_counter() - start_time
+    log(f"wrote {destdir} in {report.seconds:.1f}s")
+    return report
+
+
+def _prepare_bpe(
+    cfg: PreprocessConfig,
+    langs: list[str],
+    splits: list[tuple[str, str, str]],
+    staging: str,
+    tokenizer: ComponentSpec | None,
+    bpe: ComponentSpec | None,
+    ex: Executor,
+    log: Callable[[str], None],
+) -> dict[str, ComponentSpec]:
+    """One BPE spec per language, with its model file inside the staging folder."""
+    if bpe is None:
+        return {}
+    fields = _model_fields(bpe)
+    given = {f: getattr(bpe.config, f, None) for f in fields}
+    if all(given.values()) and fields:
+        config = bpe.config
+        for f, path in given.items():
+            assert path is not None
+            if not os.path.isfile(path):
+                raise SeqxError(f"--{f.replace('_', '-')}: '{path}' does not exist")
+            copy = os.path.join(staging, os.path.basename(path))
+            shutil.copyfile(path, copy)
+            config = dataclasses.replace(config, **{f: copy})
+        return dict.fromkeys(langs, ComponentSpec(bpe.entry, config))
+    if cfg.bpe_vocab_size is None:
+        raise SeqxError(
+            f"--bpe {bpe.entry.name} needs a model: give "
+            + " ".join(f"--{f.replace('_', '-')}" for f in fields)
+            + " or learn one with --bpe-vocab-size N"
+        )
+    if not cfg.trainpref:
+        raise SeqxError("learning a subword model (--bpe-vocab-size) needs --trainpref")
+    cls = bpe.entry.load()
+    train_text = {}
+    for lang in langs:
+        path = f"{cfg.trainpref}.{lang}"
+        if tokenizer is not None:  # learn on what the subword model will see
+            learn_path = os.path.join(staging, f"learn.{lang}")
+            tasks = [
+                EncodeTask(path, a, b, f"{learn_path}.{i}", tokenizer, None, False)
+                for i, (a, b) in enumerate(chunk_offsets(path, cfg.workers))
+            ]
+            list(ex.map(encode_chunk, tasks))
+            _concatenate([(t.out, 0, os.path.getsize(t.out)) for t in tasks if t.out], learn_path)
+            path = learn_path
+        train_text[lang] = path
+    name = bpe.entry.name
+    out: dict[str, ComponentSpec] = {}
+    if cfg.bpe_joint:
+        log(f"learning a joint {name} model of {cfg.bpe_vocab_size} units")
+        learned = cls.learn(
+            bpe.config,
+            list(train_text.values()),
+            os.path.join(staging, name),
+            cfg.bpe_vocab_size,
+            cfg.workers,
+        )
+        return dict.fromkeys(langs, ComponentSpec(bpe.entry, learned))
+    for lang, path in train_text.items():
+        log(f"learning a {name} model of {cfg.bpe_vocab_size} units for {lang}")
+        learned = cls.learn(
+            bpe.config,
+            [path],
+            os.path.join(staging, f"{name}.{lang}"),
+            cfg.bpe_vocab_size,
+            cfg.workers,
+        )
+        out[lang] = ComponentSpec(bpe.entry, learned)
+    return out
+
+
+def _encode(
+    cfg: PreprocessConfig,
+    langs: list[str],
+    splits: list[tuple[str, str, str]],
+    staging: str,
+    tokenizer: ComponentSpec | None,
+    bpes: dict[str, ComponentSpec],
+    ex: Executor,
+) -> tuple[dict[tuple[str, str], list[tuple[str, int, int]]], dict[str, Counter[str]]]:
+    """Apply tokenizer and BPE; returns each file's chunks (path, start, end) and train counts."""
+    tasks: list[tuple[str, str, EncodeTask]] = []
+    for split, pref, _ in splits:
+        for lang in langs:
+            path = f"{pref}.{lang}"
+            identity = tokenizer is None and lang not in bpes
+            for i, (a, b) in enumerate(chunk_offsets(path, cfg.workers)):
+                out = None if identity else os.path.join(staging, f"{split}.{lang}.txt.{i}")
+                tasks.append(
+                    (
+                        split,
+                        lang,
+                        EncodeTask(path, a, b, out, tokenizer, bpes.get(lang), split == "train"),
+                    )
+                )
+    results = list(ex.map(encode_chunk, [t for _, _, t in tasks]))
+    chunks: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+    word_counts: dict[str, Counter[str]] = {lang: Counter() for lang in langs}
+    for (split, lang, task), (_, counter) in zip(tasks, results):
+        if task.out is None:
+            chunks.setdefault((split, lang), []).append((task.path, task.start, task.end))
+        else:
+            size = os.path.getsize(task.out)
+            chunks.setdefault((split, lang), []).append((task.out, 0, size))
+        if counter is not None:
+            word_counts[lang].update(counter)
+    return chunks, word_counts
+
+
+def _dictionaries(
+    cfg: PreprocessConfig,
+    langs: list[str],
+    word_counts: dict[str, Counter[str]],
+    staging: str,
+    log: Callable[[str], None],
+) -> dict[str, Dictionary]:
+    src = langs[0]
+    tgt = langs[1] if len(langs) > 1 else None
+
+    def build(counter: Counter[str], threshold: int, nwords: int) -> Dictionary:
+        d = Dictionary()
+        for word, n in counter.items():
+            d.add_symbol(word, n)
+        d.finalize(threshold=threshold, nwords=nwords, padding_factor=cfg.padding_factor)
+        return d
+
+    dicts: dict[str, Dictionary] = {}
+    if cfg.joined_dictionary and tgt is not None:
+        if cfg.srcdict and cfg.tgtdict and cfg.srcdict != cfg.tgtdict:
+            raise SeqxError("--joined-dictionary takes one dictionary: give only --srcdict")
+        given = cfg.srcdict or cfg.tgtdict
+        if given:
+            joined = Dictionary.load(given)
+        else:
+            joined = build(word_counts[src] + word_counts[tgt], cfg.thresholdsrc, cfg.nwordssrc)
+        dicts = {src: joined, tgt: joined}
+    else:
+        dicts[src] = (
+            Dictionary.load(cfg.srcdict)
+            if cfg.srcdict
+            else build(word_counts[src], cfg.thresholdsrc, cfg.nwordssrc)
+        )
+        if tgt is not None:
+            if cfg.tgtdict:
+                dicts[tgt] = Dictionary.load(cfg.tgtdict)
+            elif not cfg.trainpref:
+                raise SeqxError("give --tgtdict too, or --trainpref to build it")
+            else:
+                dicts[tgt] = build(word_counts[tgt], cfg.thresholdtgt, cfg.nwordstgt)
+    for lang, d in dicts.items():
+        d.save(os.path.join(staging, f"dict.{lang}.txt"))
+        log(f"[{lang}] dictionary: {len(d)} types")
+    return dicts
+
+
+def _binarize(
+    cfg: PreprocessConfig,
+    langs: list[str],
+    splits: list[tuple[str, str, str]],
+    chunks: dict[tuple[str, str], list[tuple[str, int, int]]],
+    dicts: dict[str, Dictionary],
+    fmt: ComponentSpec,
+    staging: str,
+    ex: Executor,
+) -> dict[str, dict[str, SplitStats]]:
+    fmt_obj: Any = fmt.build()
+    stats: dict[str, dict[str, SplitStats]] = {}
+    jobs: list[tuple[str, str, str, BinarizeTask]] = []
+    for split, _, _ in splits:
+        for lang in langs:
+            final = os.path.join(staging, output_prefix(cfg, split, lang))
+            parts = chunks[split, lang]
+            if fmt_obj.stores_text:
+                _concatenate(parts, final)
+            for i, (path, a, b) in enumerate(parts):
+                jobs.append(
+                    (
+                        split,
+                        lang,
+                        final,
+                        BinarizeTask(path, a, b, f"{final}.part{i}", dicts[lang], fmt),
+                    )
+                )
+    if fmt_obj.stores_text:  # count only: write the parts with a binary format to a sink
+        from seqx.registry import Entry
+
+        counting = ComponentSpec(
+            Entry("dataset_format", "_count", "seqx.preprocessing.counting:CountingFormat"),
+            None,
+        )
+        jobs = [(s, lang, f, dataclasses.replace(t, fmt=counting)) for s, lang, f, t in jobs]
+    results = list(ex.map(binarize_chunk, [job for *_, job in jobs]))
+    finals: dict[str, list[str]] = {}
+    for (split, lang, final, job), (n, tokens, replaced) in zip(jobs, results):
+        st = stats.setdefault(split, {}).setdefault(lang, SplitStats())
+        st.sentences += n
+        st.tokens += tokens
+        st.replaced += replaced
+        finals.setdefault(final, []).append(job.out_prefix)
+    if not fmt_obj.stores_text:
+        for final, part_prefixes in finals.items():
+            lang = final.rsplit(".", 1)[1]
+            writer = fmt_obj.writer(final, len(dicts[lang]))
+            for part in part_prefixes:
+                writer.merge_file_(part)
+            writer.finalize()
+            for part in part_prefixes:
+                for f in fmt_obj.files(part):
+                    os.remove(f)
+    return stats
+
+
+def _concatenate(parts: list[tuple[str, int, int]], dest: str) -> None:
+    with open(dest, "wb") as out:
+        for path, a, b in parts:
+            with open(path, "rb") as f:
+                f.seek(a)
+                out.write(f.read(b - a))
+
+
+def _publish(
+    cfg: PreprocessConfig,
+    langs: list[str],
+    staging: str,
+    fmt: ComponentSpec,
+    tokenizer: ComponentSpec | None,
+    bpes: dict[str, ComponentSpec],
+    report: Report,
+) -> None:
+    fmt_obj: Any = fmt.build()
+    names = [f"dict.{lang}.txt" for lang in dict.fromkeys(langs)]
+    for split in report.splits:
+        for lang in langs:
+            names += [os.path.basename(f) for f in fmt_obj.files(output_prefix(cfg, split, lang))]
+    bpe_record: dict[str, Any] | None = None
+    if bpes:
+        bpe_record = {}
+        for lang, spec in bpes.items():
+            config = spec.config
+            for name in _model_fields(spec):
+                path = getattr(config, name)
+                names.append(os.path.basename(path))
+                config = dataclasses.replace(config, **{name: os.path.basename(path)})
+            bpe_record[lang] = SectionConfig(spec.entry.name, config).to_dict()
+    old_manifest = os.path.join(cfg.destdir, MANIFEST)
+    if os.path.exists(old_manifest):  # it no longer vouches for the folder's files
+        os.remove(old_manifest)
+    for name in dict.fromkeys(names):
+        os.replace(os.path.join(staging, name), os.path.join(cfg.destdir, name))
+    manifest = {
+        "source_lang": cfg.source_lang,
+        "target_lang": None if cfg.only_source else cfg.target_lang,
+        "dataset_impl": fmt.entry.name,
+        "tokenizer": (
+            SectionConfig(tokenizer.entry.name, tokenizer.config).to_dict() if tokenizer else None
+        ),
+        "bpe": bpe_record,
+        "splits": {
+            split: {lang: dataclasses.asdict(st) for lang, st in by_lang.items()}
+            for split, by_lang in report.splits.items()
+        },
+    }
+    tmp = os.path.join(staging, MANIFEST)
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, os.path.join(cfg.destdir, MANIFEST))

@@ -1,0 +1,162 @@
+"""``seqx preprocess`` with the installed seqx-data plugin, on tiny files."""
+
+import json
+
+import pytest
+
+from seqx.cli.main import main
+from seqx.data.dictionary import Dictionary
+from seqx.plugins import load_plugins, set_plugin_manager
+
+DE = ["ein mann fährt fahrrad .", "zwei hunde spielen im schnee .", "eine frau verkauft obst ."]
+EN = ["a man rides a bike .", "two dogs play in the snow .", "a woman sells fruit ."]
+
+
+@pytest.fixture(autouse=True)
+def installed_plugins(monkeypatch):
+    for var in ("SEQX_LOAD_PLUGINS", "SEQX_DISABLE_PLUGINS", "SEQX_PLUGIN_PATH"):
+        monkeypatch.delenv(var, raising=False)
+    previous = set_plugin_manager(load_plugins())
+    yield
+    set_plugin_manager(previous)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    for split, n in (("train", 30), ("valid", 3)):
+        (tmp_path / f"{split}.de").write_text("\n".join((DE * n)[: 3 * n]) + "\n")
+        (tmp_path / f"{split}.en").write_text("\n".join((EN * n)[: 3 * n]) + "\n")
+    return tmp_path
+
+
+def seqx(*args):
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        return exc.code or 0
+    return 0
+
+
+def _args(corpus, dest, *more):
+    return (
+        "preprocess",
+        "-s",
+        "de",
+        "-t",
+        "en",
+        "--trainpref",
+        str(corpus / "train"),
+        "--validpref",
+        str(corpus / "valid"),
+        "--destdir",
+        str(dest),
+        *more,
+    )
+
+
+def test_binarizes_splits_and_writes_dictionaries(corpus, capsys):
+    dest = corpus / "bin"
+    assert seqx(*_args(corpus, dest, "--padding-factor", "1")) == 0
+    err = capsys.readouterr().err
+    assert "[de] train: 90 sents, 570 tokens, 0.000% replaced by <unk>" in err
+    names = sorted(p.name for p in dest.iterdir())
+    assert names == sorted(
+        [
+            "dict.de.txt",
+            "dict.en.txt",
+            "preprocess.json",
+            "train.de-en.de.bin",
+            "train.de-en.de.idx",
+            "train.de-en.en.bin",
+            "train.de-en.en.idx",
+            "valid.de-en.de.bin",
+            "valid.de-en.de.idx",
+            "valid.de-en.en.bin",
+            "valid.de-en.en.idx",
+        ]
+    )
+    d = Dictionary.load(dest / "dict.en.txt")
+    assert d.symbols[4:7] == [".", "a", "bike"]  # by count, then alphabetically
+    from seqx_data.mmap import MMapDataset
+
+    ds = MMapDataset(str(dest / "valid.de-en.en"))
+    assert [d.string(ds[i]) for i in range(3)] == EN
+    manifest = json.loads((dest / "preprocess.json").read_text())
+    assert manifest["splits"]["valid"]["de"]["sentences"] == 9
+
+
+def test_workers_give_identical_output(corpus):
+    assert seqx(*_args(corpus, corpus / "one")) == 0
+    assert seqx(*_args(corpus, corpus / "two", "--workers", "2")) == 0
+    for name in ("train.de-en.de.bin", "train.de-en.de.idx", "dict.en.txt"):
+        assert (corpus / "one" / name).read_bytes() == (corpus / "two" / name).read_bytes()
+
+
+def test_learns_sentencepiece_and_keeps_it(corpus):
+    dest = corpus / "spm"
+    args = _args(
+        corpus,
+        dest,
+        "--joined-dictionary",
+        "--bpe",
+        "sentencepiece",
+        "--bpe-vocab-size",
+        "30",
+        "--dataset-impl",
+        "raw",
+    )
+    assert seqx(*args) == 0
+    manifest = json.loads((dest / "preprocess.json").read_text())
+    assert manifest["bpe"]["en"]["sentencepiece_model"] == "sentencepiece.model"
+    assert (dest / "sentencepiece.model").is_file()
+    assert (dest / "dict.de.txt").read_text() == (dest / "dict.en.txt").read_text()
+    first = (dest / "valid.de-en.en").read_text().splitlines()[0]
+    assert first.replace(" ", "").replace("\u2581", " ").strip() == EN[0]
+
+
+def test_mismatched_line_counts(corpus, capsys):
+    (corpus / "valid.en").write_text("only one line\n")
+    assert seqx(*_args(corpus, corpus / "bin")) == 1
+    err = capsys.readouterr().err
+    assert "--validpref: '" in err and "valid.de' has 9 lines but '" in err and "has 1" in err
+    assert not (corpus / "bin").exists() or not any((corpus / "bin").iterdir())
+
+
+def test_non_utf8_names_file_and_line(corpus, capsys):
+    (corpus / "train.de").write_bytes(b"gut\nauch gut\nschlecht \xe4\n")
+    (corpus / "train.en").write_text("good\nalso good\nbad\n")
+    assert seqx(*_args(corpus, corpus / "bin")) == 1
+    assert "train.de', line 3: not UTF-8 (byte 0xe4 at column 10)" in capsys.readouterr().err
+
+
+def test_empty_training_file(corpus, capsys):
+    (corpus / "train.de").write_text("")
+    (corpus / "train.en").write_text("")
+    assert seqx(*_args(corpus, corpus / "bin")) == 1
+    assert "training file '" in capsys.readouterr().err
+
+
+def test_missing_dictionary_and_input(corpus, capsys):
+    assert seqx(*_args(corpus, corpus / "bin", "--srcdict", str(corpus / "nope.txt"))) == 1
+    assert "dictionary file '" in capsys.readouterr().err
+    assert seqx("preprocess", "-s", "de", "-t", "fr", "--trainpref", str(corpus / "train")) == 1
+    assert "--trainpref: input file '" in capsys.readouterr().err
+
+
+def test_interrupted_run_leaves_nothing_that_looks_finished(corpus, monkeypatch):
+    from seqx.preprocessing import run
+
+    dest = corpus / "bin"
+    dest.mkdir()
+    (dest / ".staging-12345").mkdir()  # left by a killed run
+    (dest / ".staging-12345" / "train.de-en.de.bin").write_bytes(b"partial")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "_binarize", interrupted)
+    assert seqx(*_args(corpus, dest)) == 1  # click reports "Aborted!"
+    assert list(dest.iterdir()) == []  # no outputs, no staging, no manifest
+    monkeypatch.undo()
+    assert seqx(*_args(corpus, dest)) == 0
+    assert (dest / "preprocess.json").is_file()
