@@ -1,5 +1,16 @@
-"""Model interfaces (import torch): ``from seqx.models import BaseModel``."""
+"""Model interfaces (import torch): ``from seqx.models import EncoderDecoderModel``."""
 
-from seqx.models.base_model import BaseModel
+from seqx.models.base_model import BaseModel, EncoderDecoderModel, EncoderModel, LanguageModel
+from seqx.models.decoder import Decoder, IncrementalDecoder, IncrementalState
+from seqx.models.encoder import Encoder
 
-__all__ = ["BaseModel"]
+__all__ = [
+    "BaseModel",
+    "Decoder",
+    "Encoder",
+    "EncoderDecoderModel",
+    "EncoderModel",
+    "IncrementalDecoder",
+    "IncrementalState",
+    "LanguageModel",
+]

@@ -1,4 +1,4 @@
-"""``BaseModel``: the interface every seqx model implements (fairseq's method names)."""
+"""Model classes: ``BaseModel`` and the encoder-decoder, encoder-only and LM shapes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from typing import Any
 
 import torch
 from torch import Tensor, nn
+
+from seqx.models.decoder import Decoder
+from seqx.models.encoder import Encoder
 
 
 class BaseModel(nn.Module):
@@ -19,16 +22,101 @@ class BaseModel(nn.Module):
     def get_normalized_probs(
         self, net_output: tuple[Tensor, Any], log_probs: bool, sample: Any = None
     ) -> Tensor:
-        """(Log-)probabilities over the vocabulary from ``net_output``'s logits."""
+        """(Log-)probabilities over the vocabulary from ``net_output``'s scores."""
+        decoder = getattr(self, "decoder", None)
+        if isinstance(decoder, Decoder):
+            return decoder.get_normalized_probs(net_output, log_probs, sample)
         logits = net_output[0].float()
-        if log_probs:
-            return torch.log_softmax(logits, dim=-1)
-        return torch.softmax(logits, dim=-1)
+        return torch.log_softmax(logits, -1) if log_probs else torch.softmax(logits, -1)
 
-    def max_positions(self) -> int | tuple[int, ...] | None:
+    def get_targets(self, sample: dict[str, Any], net_output: Any) -> Tensor:
+        """The targets the scores are compared with."""
+        return sample["target"]
+
+    def max_positions(self) -> Any:
         """The longest input the model accepts (None: no limit)."""
         return None
 
     def upgrade_state_dict(self, state_dict: dict[str, Tensor]) -> dict[str, Tensor]:
         """Migrate a state dict saved by an older version of this model."""
+        for name, module in self.named_modules():
+            upgrade = getattr(module, "upgrade_state_dict_named", None)
+            if upgrade is not None and module is not self:
+                upgrade(state_dict, name)
         return state_dict
+
+    def set_num_updates(self, num_updates: int) -> None:
+        """Tell every submodule the number of updates so far."""
+        for module in self.modules():
+            setter = getattr(module, "set_num_updates", None)
+            if module is not self and callable(setter):
+                setter(num_updates)
+
+
+class EncoderDecoderModel(BaseModel):
+    """An encoder and a decoder that attends to it (fairseq's ``FairseqEncoderDecoderModel``)."""
+
+    def __init__(self, encoder: Encoder, decoder: Decoder) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
+
+    def forward(
+        self,
+        src_tokens: Tensor,
+        src_lengths: Tensor,
+        prev_output_tokens: Tensor,
+        **kwargs: Any,
+    ) -> tuple[Tensor, dict[str, Any]]:
+        """Teacher-forced scores for every target position."""
+        encoder_out = self.encoder(src_tokens, src_lengths=src_lengths, **kwargs)
+        return self.decoder(prev_output_tokens, encoder_out=encoder_out, **kwargs)
+
+    def forward_decoder(self, prev_output_tokens: Tensor, **kwargs: Any) -> Any:
+        """Run only the decoder."""
+        return self.decoder(prev_output_tokens, **kwargs)
+
+    def extract_features(
+        self, src_tokens: Tensor, src_lengths: Tensor, prev_output_tokens: Tensor, **kwargs: Any
+    ) -> Any:
+        """Decoder features without the output projection."""
+        encoder_out = self.encoder(src_tokens, src_lengths=src_lengths, **kwargs)
+        return self.decoder.extract_features(prev_output_tokens, encoder_out=encoder_out, **kwargs)
+
+    def max_positions(self) -> tuple[int | None, int | None]:
+        return self.encoder.max_positions(), self.decoder.max_positions()
+
+    def max_decoder_positions(self) -> int | None:
+        """The longest target the decoder accepts."""
+        return self.decoder.max_positions()
+
+
+class EncoderModel(BaseModel):
+    """An encoder alone, e.g. for classification (fairseq's ``FairseqEncoderModel``)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, src_tokens: Tensor, src_lengths: Tensor, **kwargs: Any) -> Any:
+        return self.encoder(src_tokens, src_lengths, **kwargs)
+
+    def max_positions(self) -> int | None:
+        return self.encoder.max_positions()
+
+
+class LanguageModel(BaseModel):
+    """A decoder alone (fairseq's ``FairseqLanguageModel``)."""
+
+    def __init__(self, decoder: Decoder) -> None:
+        super().__init__()
+        self.decoder = decoder
+
+    def forward(self, src_tokens: Tensor, **kwargs: Any) -> tuple[Tensor, dict[str, Any]]:
+        return self.decoder(src_tokens, **kwargs)
+
+    def forward_decoder(self, prev_output_tokens: Tensor, **kwargs: Any) -> Any:
+        return self.decoder(prev_output_tokens, **kwargs)
+
+    def max_positions(self) -> int | None:
+        return self.decoder.max_positions()

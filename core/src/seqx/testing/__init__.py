@@ -14,6 +14,8 @@ __all__ = [
     "BPEConformance",
     "ComponentConformance",
     "DatasetFormatConformance",
+    "IncrementalDecoderConformance",
+    "ModelConformance",
     "PluginConformance",
     "PluginHarness",
     "TokenizerConformance",

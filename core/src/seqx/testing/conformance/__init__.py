@@ -7,6 +7,8 @@ __all__ = [
     "BPEConformance",
     "ComponentConformance",
     "DatasetFormatConformance",
+    "IncrementalDecoderConformance",
+    "ModelConformance",
     "PluginConformance",
     "TokenizerConformance",
 ]
@@ -18,4 +20,8 @@ def __getattr__(name: str) -> object:
         from seqx.testing.conformance import data
 
         return getattr(data, name)
+    if name in ("ModelConformance", "IncrementalDecoderConformance"):
+        from seqx.testing.conformance import model
+
+        return getattr(model, name)
     raise AttributeError(name)

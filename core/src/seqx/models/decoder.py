@@ -1,0 +1,101 @@
+"""``Decoder`` and ``IncrementalDecoder``: target prefixes to next-token scores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from seqx.models.encoder import check_new_order, reorder_batch
+
+IncrementalState = dict[str, dict[str, Tensor | None]]
+"""Per-module caches of an incremental decoder, keyed by a module's own key."""
+
+
+class Decoder(nn.Module):
+    """Base class of decoders (fairseq's ``FairseqDecoder``)."""
+
+    def __init__(self, dictionary: Any) -> None:
+        super().__init__()
+        self.dictionary = dictionary
+        self.onnx_trace = False
+        self.adaptive_softmax: Any = None
+
+    def forward(
+        self, prev_output_tokens: Tensor, encoder_out: Any = None, **kwargs: Any
+    ) -> tuple[Tensor, dict[str, Any]]:
+        """Scores (B x T x V) for every position of ``prev_output_tokens``, and extras."""
+        x, extra = self.extract_features(prev_output_tokens, encoder_out=encoder_out, **kwargs)
+        return self.output_layer(x), extra
+
+    def extract_features(
+        self, prev_output_tokens: Tensor, encoder_out: Any = None, **kwargs: Any
+    ) -> tuple[Tensor, dict[str, Any]]:
+        """Hidden states before the output projection."""
+        raise NotImplementedError
+
+    def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:
+        """Project hidden states to vocabulary scores."""
+        raise NotImplementedError
+
+    def get_normalized_probs(
+        self, net_output: tuple[Tensor, Any], log_probs: bool, sample: Any = None
+    ) -> Tensor:
+        """(Log-)probabilities from ``net_output``'s scores, computed in float32."""
+        logits = net_output[0].float()
+        if log_probs:
+            return torch.log_softmax(logits, dim=-1)
+        return torch.softmax(logits, dim=-1)
+
+    def max_positions(self) -> int | None:
+        """The longest target the decoder accepts (None: no limit)."""
+        return None
+
+    def upgrade_state_dict_named(self, state_dict: dict[str, Tensor], name: str) -> None:
+        """Migrate ``state_dict`` entries under ``name`` saved by an older version."""
+
+    def set_num_updates(self, num_updates: int) -> None:
+        """Told the number of updates so far."""
+
+
+class IncrementalDecoder(Decoder):
+    """A decoder that decodes one step at a time, caching what earlier steps computed.
+
+    With ``incremental_state`` (a dict the caller owns) ``forward`` receives
+    the whole prefix but computes only its last position, reading and
+    updating the caches. Beam search reorders the caches with
+    :meth:`reorder_incremental_state`.
+    """
+
+    def forward(
+        self,
+        prev_output_tokens: Tensor,
+        encoder_out: Any = None,
+        incremental_state: IncrementalState | None = None,
+        **kwargs: Any,
+    ) -> tuple[Tensor, dict[str, Any]]:
+        x, extra = self.extract_features(
+            prev_output_tokens,
+            encoder_out=encoder_out,
+            incremental_state=incremental_state,
+            **kwargs,
+        )
+        return self.output_layer(x), extra
+
+    def reorder_incremental_state(
+        self, incremental_state: IncrementalState, new_order: Tensor
+    ) -> None:
+        """Select batch rows ``new_order`` of every cache, in place.
+
+        The default reorders every cached tensor along dimension 0 (batch
+        first); a decoder caching other layouts overrides this.
+        """
+        for key, cache in incremental_state.items():
+            for name, value in cache.items():
+                if value is not None:
+                    check_new_order(new_order, value.size(0), f"incremental state {key}.{name}")
+                    cache[name] = reorder_batch(value, new_order)
+
+    def set_beam_size(self, beam_size: int) -> None:
+        """Told the beam size before a search (for decoders that care)."""

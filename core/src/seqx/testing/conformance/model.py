@@ -1,0 +1,145 @@
+"""Conformance suites for models and incremental decoders."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, ClassVar
+
+import pytest
+import torch
+
+from seqx.registry import Registry
+from seqx.testing.conformance.component import ComponentConformance
+from seqx.testing.tiny import TinyTask, tiny_batch
+
+
+class ModelConformance(ComponentConformance):
+    """An encoder-decoder model builds from an arch and a task, and behaves.
+
+    Set ``name`` (the model), ``arch`` (default: the model's name) and
+    ``config_overrides`` that make it tiny.
+    """
+
+    kind = "model"
+    arch: ClassVar[str | None] = None
+    """The arch to build (default: ``name``)."""
+    vocab_size: ClassVar[int] = 24
+    """Size of the tiny dictionaries."""
+    atol: ClassVar[float] = 1e-5
+    """Tolerance of equality checks."""
+
+    @pytest.fixture
+    def task(self) -> TinyTask:
+        return TinyTask(self.vocab_size)
+
+    @pytest.fixture
+    def config(self, registry: Registry) -> Any:
+        resolved = registry.resolve_arch(self.arch or self.name)
+        from seqx.config.resolve import check_arch_defaults
+
+        cls = resolved.model.load_config()
+        assert cls is not None, f"model {resolved.model.name} has no config"
+        return cls(**{**check_arch_defaults(resolved, cls), **self.config_overrides})
+
+    @pytest.fixture
+    def model(self, registry: Registry, config: Any, task: TinyTask) -> Any:
+        resolved = registry.resolve_arch(self.arch or self.name)
+        torch.manual_seed(0)
+        model = resolved.model.load().build_model(config, task)
+        return model.eval()
+
+    def _forward(self, model: Any, batch: dict[str, Any]) -> torch.Tensor:
+        return model(**batch["net_input"])[0]
+
+    def test_forward_gives_scores_and_distributions(self, model: Any, task: TinyTask) -> None:
+        batch = tiny_batch(task, [5, 7, 3], tgt_length=6)
+        logits = self._forward(model, batch)
+        assert logits.shape == (3, 6, len(task.target_dictionary))
+        assert torch.isfinite(logits).all()
+        probs = model.get_normalized_probs((logits, {}), log_probs=False)
+        torch.testing.assert_close(probs.sum(-1), torch.ones(3, 6), atol=1e-4, rtol=0)
+        logp = model.get_normalized_probs((logits, {}), log_probs=True)
+        torch.testing.assert_close(logp.exp(), probs, atol=1e-5, rtol=1e-4)
+
+    def test_state_dict_round_trip(
+        self, model: Any, registry: Registry, config: Any, task: TinyTask
+    ) -> None:
+        resolved = registry.resolve_arch(self.arch or self.name)
+        torch.manual_seed(123)
+        other = resolved.model.load().build_model(copy.deepcopy(config), task).eval()
+        other.load_state_dict(model.state_dict())
+        batch = tiny_batch(task, [4, 6], tgt_length=5, seed=1)
+        torch.testing.assert_close(self._forward(other, batch), self._forward(model, batch))
+
+    def test_backward_reaches_every_parameter(self, model: Any, task: TinyTask) -> None:
+        model.train()
+        batch = tiny_batch(task, [5, 7, 3], tgt_length=6, seed=2)
+        logits = self._forward(model, batch)
+        logp = model.get_normalized_probs((logits, {}), log_probs=True)
+        loss = -logp.gather(-1, batch["target"].unsqueeze(-1)).mean()
+        loss.backward()
+        missing = [n for n, p in model.named_parameters() if p.requires_grad and p.grad is None]
+        assert not missing, f"parameters without gradient: {missing}"
+
+    def test_padding_does_not_change_a_sentence(self, model: Any, task: TinyTask) -> None:
+        batch = tiny_batch(task, [4, 9], tgt_length=5, seed=3)
+        both = self._forward(model, batch)
+        # the row of the shorter source, alone (no padding)
+        row = int((batch["net_input"]["src_lengths"] == 4).nonzero()[0])
+        alone = {
+            "src_tokens": batch["net_input"]["src_tokens"][row : row + 1, -4:],
+            "src_lengths": batch["net_input"]["src_lengths"][row : row + 1],
+            "prev_output_tokens": batch["net_input"]["prev_output_tokens"][row : row + 1],
+        }
+        single = model(**alone)[0]
+        torch.testing.assert_close(single[0], both[row], atol=self.atol, rtol=1e-4)
+
+
+class IncrementalDecoderConformance(ModelConformance):
+    """Step-by-step decoding with caches equals the full pass, and reorders like beam search."""
+
+    def _encode(self, model: Any, batch: dict[str, Any]) -> Any:
+        net = batch["net_input"]
+        return model.encoder(net["src_tokens"], src_lengths=net["src_lengths"])
+
+    def test_incremental_equals_full_forward(self, model: Any, task: TinyTask) -> None:
+        batch = tiny_batch(task, [5, 7, 3], tgt_length=6, seed=4)
+        encoder_out = self._encode(model, batch)
+        prev = batch["net_input"]["prev_output_tokens"]
+        with torch.no_grad():
+            full = model.decoder(prev, encoder_out=encoder_out)[0]
+            state: dict = {}
+            for t in range(prev.size(1)):
+                step = model.decoder(
+                    prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state
+                )[0]
+                assert step.size(1) == 1, "an incremental step must score only the new position"
+                torch.testing.assert_close(step[:, -1], full[:, t], atol=self.atol, rtol=1e-4)
+
+    def test_reordering_matches_reordered_inputs(self, model: Any, task: TinyTask) -> None:
+        batch = tiny_batch(task, [5, 7, 3], tgt_length=5, seed=5)
+        prev = batch["net_input"]["prev_output_tokens"]
+        new_order = torch.tensor([2, 0, 0, 1])
+        with torch.no_grad():
+            encoder_out = self._encode(model, batch)
+            state: dict = {}
+            for t in range(3):
+                model.decoder(prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state)
+            model.decoder.reorder_incremental_state(state, new_order)
+            encoder_out = model.encoder.reorder_encoder_out(encoder_out, new_order)
+            reordered = prev.index_select(0, new_order)
+            step = model.decoder(
+                reordered[:, :4], encoder_out=encoder_out, incremental_state=state
+            )[0]
+            full = model.decoder(reordered, encoder_out=encoder_out)[0]
+        torch.testing.assert_close(step[:, -1], full[:, 3], atol=self.atol, rtol=1e-4)
+
+    def test_reorder_with_out_of_range_index_is_an_error(self, model: Any, task: TinyTask) -> None:
+        batch = tiny_batch(task, [5, 3], tgt_length=3, seed=6)
+        prev = batch["net_input"]["prev_output_tokens"]
+        with torch.no_grad():
+            encoder_out = self._encode(model, batch)
+            state: dict = {}
+            model.decoder(prev[:, :1], encoder_out=encoder_out, incremental_state=state)
+        with pytest.raises(IndexError, match="batch has 2 rows"):
+            model.decoder.reorder_incremental_state(state, torch.tensor([0, 5]))

@@ -1,0 +1,48 @@
+"""Tiny tasks and batches for model tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from seqx.data.dictionary import Dictionary
+from seqx.data.language_pair_dataset import collate
+
+
+def tiny_dictionary(size: int = 24, prefix: str = "w") -> Dictionary:
+    """A dictionary of ``size`` symbols (4 special ones included)."""
+    d = Dictionary()
+    for i in range(size - d.nspecial):
+        d.add_symbol(f"{prefix}{i}")
+    return d
+
+
+class TinyTask:
+    """What ``build_model`` reads from a translation task: its dictionaries."""
+
+    def __init__(self, vocab_size: int = 24, shared: bool = True) -> None:
+        self.source_dictionary = tiny_dictionary(vocab_size)
+        self.target_dictionary = (
+            self.source_dictionary if shared else tiny_dictionary(vocab_size, prefix="t")
+        )
+
+
+def tiny_batch(
+    task: TinyTask,
+    src_lengths: list[int],
+    tgt_length: int,
+    seed: int = 0,
+    left_pad_source: bool = True,
+) -> dict[str, Any]:
+    """A collated batch of random sentences (sources of the given lengths, eos included)."""
+    g = torch.Generator().manual_seed(seed)
+    src_dict, tgt_dict = task.source_dictionary, task.target_dictionary
+    samples = []
+    for i, n in enumerate(src_lengths):
+        src = torch.randint(src_dict.nspecial, len(src_dict), (n,), generator=g)
+        src[-1] = src_dict.eos()
+        tgt = torch.randint(tgt_dict.nspecial, len(tgt_dict), (tgt_length,), generator=g)
+        tgt[-1] = tgt_dict.eos()
+        samples.append({"id": i, "source": src, "target": tgt})
+    return collate(samples, src_dict.pad(), src_dict.eos(), left_pad_source=left_pad_source)

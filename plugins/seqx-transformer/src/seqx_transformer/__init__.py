@@ -1,0 +1,1 @@
+"""seqx-transformer: the Transformer for seqx."""

@@ -1,0 +1,112 @@
+"""Multi-head attention over ``scaled_dot_product_attention``, with key/value caches.
+
+Tensors are batch first (B x T x C). The self-attention projects queries,
+keys and values with one fused matrix; cross-attention projects the encoder
+output to keys and values once per sentence and caches them.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from seqx.models import IncrementalState
+
+
+class MultiheadAttention(nn.Module):
+    """Self- or cross-attention with ``num_heads`` heads."""
+
+    def __init__(
+        self,
+        embed_dim: int,
+        num_heads: int,
+        dropout: float = 0.0,
+        self_attention: bool = True,
+        kdim: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.embed_dim = embed_dim
+        self.num_heads = num_heads
+        self.head_dim = embed_dim // num_heads
+        self.dropout = dropout
+        self.self_attention = self_attention
+        kdim = kdim or embed_dim
+        if self_attention:
+            self.in_proj = nn.Linear(embed_dim, 3 * embed_dim)
+        else:
+            self.q_proj = nn.Linear(embed_dim, embed_dim)
+            self.kv_proj = nn.Linear(kdim, 2 * embed_dim)
+        self.out_proj = nn.Linear(embed_dim, embed_dim)
+        self.key = f"attention.{uuid.uuid4().hex}"
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """fairseq's initialization: xavier (gain 1/sqrt 2) per projection, zero out bias."""
+        gain = 1 / math.sqrt(2)
+        d = self.embed_dim
+        fused = [self.in_proj] if self.self_attention else [self.q_proj, self.kv_proj]
+        for proj in fused:
+            for i in range(proj.weight.size(0) // d):
+                nn.init.xavier_uniform_(proj.weight[i * d : (i + 1) * d], gain=gain)
+            nn.init.zeros_(proj.bias)  # fairseq: default bias init; zeros keep it simple
+        nn.init.xavier_uniform_(self.out_proj.weight)
+        nn.init.zeros_(self.out_proj.bias)
+
+    def _heads(self, x: Tensor) -> Tensor:
+        b, t, _ = x.shape
+        return x.view(b, t, self.num_heads, self.head_dim).transpose(1, 2)
+
+    def forward(
+        self,
+        query: Tensor,
+        key_value: Tensor | None = None,
+        key_padding_mask: Tensor | None = None,
+        causal: bool = False,
+        incremental_state: IncrementalState | None = None,
+    ) -> Tensor:
+        """Attend from ``query`` (B x T x C) to itself or to ``key_value`` (B x S x C).
+
+        ``key_padding_mask`` (B x S) is True at padding. With
+        ``incremental_state``, ``query`` is the newest position only and
+        keys/values come from (and extend) the cache.
+        """
+        cache = None
+        if incremental_state is not None:
+            cache = incremental_state.setdefault(self.key, {})
+        if self.self_attention:
+            q, k, v = self.in_proj(query).chunk(3, dim=-1)
+            q, k, v = self._heads(q), self._heads(k), self._heads(v)
+            if cache is not None:
+                if cache.get("k") is not None:
+                    k = torch.cat([cache["k"], k], dim=2)  # type: ignore[list-item]
+                    v = torch.cat([cache["v"], v], dim=2)  # type: ignore[list-item]
+                cache["k"], cache["v"] = k, v
+                causal = False  # one new query attends to every cached position
+        else:
+            q = self._heads(self.q_proj(query))
+            if cache is not None and cache.get("k") is not None:
+                k, v = cache["k"], cache["v"]  # type: ignore[assignment]
+            else:
+                assert key_value is not None
+                k, v = (self._heads(t) for t in self.kv_proj(key_value).chunk(2, dim=-1))
+                if cache is not None:
+                    cache["k"], cache["v"] = k, v
+        mask = None
+        if key_padding_mask is not None:
+            if causal:
+                raise ValueError("a causal attention takes no key padding mask")
+            mask = ~key_padding_mask[:, None, None, :]
+        out = F.scaled_dot_product_attention(
+            q,
+            k,
+            v,
+            attn_mask=mask,
+            dropout_p=self.dropout if self.training else 0.0,
+            is_causal=causal and mask is None,
+        )
+        b, _, t, _ = out.shape
+        return self.out_proj(out.transpose(1, 2).reshape(b, t, self.embed_dim))

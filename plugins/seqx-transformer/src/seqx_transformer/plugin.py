@@ -1,0 +1,22 @@
+"""Registers the Transformer and its archs (light: import strings only)."""
+
+from seqx import hookimpl
+from seqx_transformer.archs import ARCHS
+
+
+@hookimpl
+def seqx_register(registry):
+    registry.model(
+        "transformer",
+        "seqx_transformer.model:TransformerModel",
+        config="seqx_transformer.config:TransformerConfig",
+        help="Transformer encoder-decoder (Vaswani et al., 2017).",
+    )
+    for name, arch in ARCHS.items():
+        registry.arch(
+            name,
+            model="transformer" if arch["base"] is None else None,
+            base=arch["base"],
+            defaults=arch["defaults"],
+            help=arch["help"],
+        )
