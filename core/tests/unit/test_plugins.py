@@ -195,7 +195,7 @@ def test_disable_by_env_and_argument(site, monkeypatch):
     _good(site, "seqx-beta", "beta")
     monkeypatch.setenv("SEQX_DISABLE_PLUGINS", "alpha")
     pm = load_plugins(disable=["beta"])
-    assert pm.registry.names("model") == []
+    assert not {"alpha", "beta"} & set(pm.registry.names("model"))
     assert {i.name: i.status for i in pm.infos}["beta"] == "disabled"
     assert os.environ["SEQX_DISABLE_PLUGINS"] == "alpha,beta"  # children see both
 
