@@ -8,7 +8,9 @@ __all__ = [
     "ComponentConformance",
     "DatasetFormatConformance",
     "IncrementalDecoderConformance",
+    "LRSchedulerConformance",
     "ModelConformance",
+    "OptimizerConformance",
     "PluginConformance",
     "TokenizerConformance",
 ]
@@ -24,4 +26,8 @@ def __getattr__(name: str) -> object:
         from seqx.testing.conformance import model
 
         return getattr(model, name)
+    if name in ("OptimizerConformance", "LRSchedulerConformance"):
+        from seqx.testing.conformance import optim
+
+        return getattr(optim, name)
     raise AttributeError(name)

@@ -1,0 +1,1 @@
+"""seqx-optim: optimizers and learning-rate schedules for seqx."""
