@@ -8,7 +8,25 @@ from seqx.registry import Registrar
 
 @hookimpl
 def seqx_register(registry: Registrar) -> None:
-    """Register core's commands."""
+    """Register core's tasks, criterions and commands."""
+    registry.task(
+        "translation",
+        "seqx.tasks.translation:TranslationTask",
+        config="seqx.tasks.translation_config:TranslationConfig",
+        help="Translate between two languages of a data folder.",
+    )
+    registry.criterion(
+        "cross_entropy",
+        "seqx.criterions.cross_entropy:CrossEntropyCriterion",
+        config="seqx.criterions.configs:CrossEntropyConfig",
+        help="Negative log-likelihood of the target tokens.",
+    )
+    registry.criterion(
+        "label_smoothed_cross_entropy",
+        "seqx.criterions.label_smoothed_cross_entropy:LabelSmoothedCrossEntropyCriterion",
+        config="seqx.criterions.configs:LabelSmoothedCrossEntropyConfig",
+        help="Cross entropy with label smoothing (--label-smoothing).",
+    )
     registry.command(
         "preprocess",
         "seqx.cli.preprocess:preprocess",

@@ -6,7 +6,6 @@ import click
 
 from seqx.cli.component_command import ComponentCommand
 from seqx.config.resolve import RunConfig, Section
-from seqx.errors import SeqxError
 
 TRAIN_SECTIONS: tuple[Section, ...] = (
     Section("common", config="seqx.training.config:CommonConfig", title="Common"),
@@ -29,10 +28,9 @@ def _train(run_config: RunConfig, config_file: str | None, dump_config: bool) ->
     if dump_config:
         click.echo(run_config.to_json())
         return
-    raise SeqxError(
-        "this installation of seqx has no training loop; use --dump-config to check the "
-        "resolved configuration"
-    )
+    from seqx.training.loop import main
+
+    main(run_config)
 
 
 train = ComponentCommand(

@@ -76,7 +76,6 @@ class LanguagePairDataset(Dataset):
         shuffle: bool = True,
         input_feeding: bool = True,
         append_eos_to_target: bool = False,
-        seed: int = 1,
     ) -> None:
         if tgt is not None and len(src) != len(tgt):
             raise ValueError(f"source and target differ in length: {len(src)} vs {len(tgt)}")
@@ -88,7 +87,6 @@ class LanguagePairDataset(Dataset):
         self.shuffle = shuffle
         self.input_feeding = input_feeding
         self.append_eos_to_target = append_eos_to_target
-        self.seed = seed
         self.epoch = 1
         self.sizes = (
             np.vstack((self.src_sizes, self.tgt_sizes)).T
@@ -136,10 +134,9 @@ class LanguagePairDataset(Dataset):
         self.epoch = epoch
 
     def ordered_indices(self) -> np.ndarray:
-        """Shuffled (per seed and epoch), then stably sorted by target, then source length."""
+        """Shuffled (numpy's global RNG: see ``numpy_seed``), then stably sorted by length."""
         if self.shuffle:
-            rng = np.random.default_rng([self.seed, self.epoch])
-            indices = rng.permutation(len(self)).astype(np.int64)
+            indices = np.random.permutation(len(self)).astype(np.int64)
         else:
             indices = np.arange(len(self), dtype=np.int64)
         if self.tgt_sizes is not None:

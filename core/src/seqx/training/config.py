@@ -21,6 +21,8 @@ class CommonConfig:
     """Log format: a progress bar on a terminal (tqdm), otherwise simple lines."""
     log_interval: int = 100
     """Log training stats every N updates."""
+    log_file: str | None = None
+    """Also write the log lines to this file."""
 
 
 @dataclass(kw_only=True)
@@ -69,3 +71,15 @@ class CheckpointConfig:
     """Checkpoint to resume from (relative to --save-dir unless absolute)."""
     no_save: bool = False
     """Write no checkpoints."""
+    save_interval: int = 1
+    """Save an epoch checkpoint every N epochs."""
+    no_epoch_checkpoints: bool = False
+    """Write only checkpoint_last.pt and checkpoint_best.pt."""
+    no_last_checkpoints: bool = False
+    """Do not write checkpoint_last.pt."""
+    keep_last_epochs: int = -1
+    """Keep only the last N epoch checkpoints (-1: all)."""
+    best_checkpoint_metric: str = "loss"
+    """Validation metric that picks checkpoint_best.pt."""
+    maximize_best_checkpoint_metric: bool = False
+    """Larger --best-checkpoint-metric is better (e.g. bleu)."""

@@ -91,6 +91,10 @@ def test_missing_required_pieces(toys, seqx):
     assert code == 2 and "missing argument DATA" in err
 
 
-def test_missing_default_component_names_the_flag(toys, seqx):
-    code, _, err = seqx("train", "--arch", "toy", "--optimizer", "toy_adam", "d")
-    assert code == 2 and "unknown task 'translation' (given to --task)" in err
+def test_missing_default_component_names_the_flag_and_distribution(toys, seqx):
+    code, _, err = seqx(
+        "train", "--arch", "toy", "--optimizer", "toy_adam", "--task", "toy_task", "d"
+    )
+    assert code == 2
+    assert "unknown lr_scheduler 'fixed' (given to --lr-scheduler)" in err
+    assert "pip install seqx-optim" in err

@@ -1,0 +1,1 @@
+"""Criterions: the ``Criterion`` base and the built-in losses."""

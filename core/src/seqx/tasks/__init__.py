@@ -1,0 +1,1 @@
+"""Tasks: the ``Task`` base; built-in ``translation``."""

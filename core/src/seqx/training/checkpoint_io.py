@@ -1,0 +1,95 @@
+"""Writing checkpoints atomically and reading them safely.
+
+A checkpoint is written to a temporary file in the target folder, flushed
+to disk and renamed over the target, so a crash or a full disk never
+leaves a half-written file under a checkpoint's name. Reading uses
+``torch.load(weights_only=True)``: only tensors and plain containers load,
+never pickled objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import tempfile
+from typing import Any
+
+import torch
+
+from seqx.errors import SeqxError
+
+
+def _fsync_dir(folder: str) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write(path: str, write: Any) -> None:
+    """Call ``write(file)`` on a temporary file and rename it to ``path`` when complete."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise SeqxError(f"cannot write '{path}': '{folder}' is a file, not a folder")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pt", dir=folder)
+    except OSError as exc:
+        raise SeqxError(f"cannot write into '{folder}': {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(folder)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        if isinstance(exc, OSError):
+            reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+            raise SeqxError(
+                f"could not write '{path}' ({reason}); the previous file is intact"
+            ) from None
+        raise
+
+
+def save_state(state: dict[str, Any], path: str) -> None:
+    """``torch.save`` ``state`` to ``path`` atomically."""
+    atomic_write(path, lambda f: torch.save(state, f))
+
+
+def copy_atomic(src: str, dst: str) -> None:
+    """Copy ``src`` to ``dst`` atomically."""
+
+    def write(f: Any) -> None:
+        with open(src, "rb") as s:
+            shutil.copyfileobj(s, f, length=16 * 1024 * 1024)
+
+    atomic_write(dst, write)
+
+
+def load_state(path: str) -> dict[str, Any]:
+    """Load a checkpoint with ``weights_only=True``; clear errors for unsafe or broken files."""
+    if not os.path.isfile(path):
+        raise SeqxError(f"checkpoint '{path}' does not exist")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # pickle.UnpicklingError, RuntimeError, EOFError, ...
+        text = str(exc)
+        if "Weights only load failed" in text or "Unsupported global" in text:
+            raise SeqxError(
+                f"checkpoint '{path}' holds pickled Python objects, which seqx does not load "
+                "(they could run code); only tensors and plain data are accepted"
+            ) from None
+        raise SeqxError(
+            f"checkpoint '{path}' is truncated or corrupted and cannot be read "
+            f"({type(exc).__name__}); use an earlier checkpoint"
+        ) from None
+    if not isinstance(state, dict) or "model" not in state:
+        raise SeqxError(f"'{path}' is not a seqx checkpoint (no model state)")
+    return state

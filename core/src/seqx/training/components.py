@@ -1,0 +1,60 @@
+"""Building a run's components from its resolved configuration and the registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from seqx.config.resolve import RunConfig
+from seqx.errors import SeqxError
+from seqx.registry import Entry, Registry
+
+
+@dataclass
+class Chosen:
+    """A chosen component: its registry entry and its config."""
+
+    entry: Entry | None
+    """The registry entry (None when the section chose nothing)."""
+    config: Any
+    """Its config instance."""
+
+    def provenance(self) -> dict[str, Any] | None:
+        """What checkpoints record of it: name, plugin, distribution, version."""
+        if self.entry is None:
+            return None
+        p = self.entry.provenance
+        return {
+            "name": self.entry.name,
+            "plugin": p.plugin,
+            "distribution": p.distribution,
+            "version": p.version,
+        }
+
+
+def chosen(registry: Registry, run_config: RunConfig, section: str, kind: str) -> Chosen:
+    """The component ``run_config`` chose for ``section``."""
+    sec = run_config.sections.get(section)
+    if sec is None or sec.name is None:
+        return Chosen(None, sec.config if sec is not None else None)
+    return Chosen(registry.get(kind, sec.name), sec.config)
+
+
+def build(c: Chosen, *args: Any) -> Any:
+    """Instantiate a chosen component as ``target(config, *args)``."""
+    if c.entry is None:
+        raise SeqxError("no component chosen")
+    return c.entry.load()(c.config, *args)
+
+
+SECTION_KINDS = {
+    "task": "task",
+    "model": "model",
+    "criterion": "criterion",
+    "optimizer": "optimizer",
+    "lr_scheduler": "lr_scheduler",
+    "dataset_format": "dataset_format",
+    "tokenizer": "tokenizer",
+    "bpe": "bpe",
+}
+"""Section of a training configuration -> registry kind."""

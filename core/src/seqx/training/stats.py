@@ -1,0 +1,55 @@
+"""Summing logging outputs over an interval or an epoch, and fairseq's derived stats."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import torch
+
+
+class StatsAccumulator:
+    """Sums of the numeric fields of logging outputs (tensors stay on device until read)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start a new interval."""
+        self.sums: dict[str, Any] = {}
+        self.updates = 0
+        self.gnorm_sum = 0.0
+        self.clipped = 0
+        self.train_wall = 0.0
+        self.start = time.perf_counter()
+
+    def add(self, logs: list[dict[str, Any]]) -> None:
+        """Add the logging outputs of one update."""
+        for log in logs:
+            for key, value in log.items():
+                if isinstance(value, (int, float, torch.Tensor)):
+                    self.sums[key] = self.sums.get(key, 0) + value
+
+    def plain(self) -> dict[str, float]:
+        """The sums as floats (one device sync)."""
+        return {
+            k: float(v.item() if isinstance(v, torch.Tensor) else v) for k, v in self.sums.items()
+        }
+
+    def throughput(self, lr: float, num_updates: int, wall: float) -> dict[str, float]:
+        """wps, ups, wpb, bsz, num_updates, lr, gnorm, clip, train_wall, wall."""
+        sums = self.plain()
+        elapsed = max(time.perf_counter() - self.start, 1e-9)
+        updates = max(self.updates, 1)
+        return {
+            "wps": sums.get("ntokens", 0.0) / elapsed,
+            "ups": self.updates / elapsed,
+            "wpb": sums.get("ntokens", 0.0) / updates,
+            "bsz": sums.get("nsentences", 0.0) / updates,
+            "num_updates": num_updates,
+            "lr": lr,
+            "gnorm": self.gnorm_sum / updates,
+            "clip": 100.0 * self.clipped / updates,
+            "train_wall": self.train_wall,
+            "wall": wall,
+        }

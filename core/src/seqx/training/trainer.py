@@ -1,0 +1,171 @@
+"""``Trainer``: one update from ``--update-freq`` batches, and the state checkpoints hold."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import torch
+
+from seqx.config.resolve import RunConfig
+from seqx.data.iterators import EpochBatchIterator
+from seqx.errors import SeqxError
+from seqx.training.checkpoint_io import load_state
+from seqx.training.components import Chosen, build
+from seqx.training.rng import get_rng_state, set_rng_state
+from seqx.training.stats import StatsAccumulator
+from seqx.version import __version__
+
+FORMAT_VERSION = 1
+
+
+def move_to(sample: Any, device: torch.device) -> Any:
+    """``sample`` with every tensor on ``device``."""
+    if isinstance(sample, torch.Tensor):
+        return sample.to(device, non_blocking=True)
+    if isinstance(sample, dict):
+        return {k: move_to(v, device) for k, v in sample.items()}
+    if isinstance(sample, list):
+        return [move_to(v, device) for v in sample]
+    return sample
+
+
+class Trainer:
+    """Holds the model, criterion, optimizer and schedule of a run, and steps them."""
+
+    def __init__(
+        self,
+        run_config: RunConfig,
+        task: Any,
+        model: torch.nn.Module,
+        criterion: torch.nn.Module,
+        optimizer: Chosen,
+        lr_scheduler: Chosen,
+        device: torch.device,
+        components: dict[str, Chosen],
+    ) -> None:
+        self.run_config = run_config
+        self.cfg = run_config
+        self.task = task
+        self.device = device
+        self.model = model.to(device)
+        self.criterion = criterion.to(device)
+        lrs = tuple(run_config.optimization.lr)
+        self.optimizer = build(optimizer, self.model.parameters(), lrs[0])
+        self.lr_scheduler = build(lr_scheduler, self.optimizer, lrs)
+        self.components = components
+        self.num_updates = 0
+        self.clip_norm = run_config.optimization.clip_norm
+        self.interval = StatsAccumulator()
+        self.epoch_stats = StatsAccumulator()
+        self.start_time = time.perf_counter()
+        self.wall_offset = 0.0
+
+    # -- stepping ----------------------------------------------------------------------
+
+    def train_step(self, samples: list[dict[str, Any]]) -> None:
+        """Forward/backward over ``samples`` (one update), then clip and step."""
+        started = time.perf_counter()
+        self.optimizer.zero_grad()
+        logs, sample_size = [], 0
+        for sample in samples:
+            if not sample:
+                continue
+            sample = move_to(sample, self.device)
+            _, size, log = self.task.train_step(
+                sample, self.model, self.criterion, self.optimizer, self.num_updates
+            )
+            logs.append(log)
+            sample_size += size
+        if sample_size == 0:
+            return
+        self.optimizer.multiply_grads(1.0 / float(sample_size))
+        grad_norm = self.optimizer.clip_grad_norm(self.clip_norm)
+        gnorm = float(grad_norm)
+        if not math.isfinite(gnorm):
+            self.optimizer.zero_grad()
+            raise SeqxError(
+                f"the gradient norm is {gnorm} at update {self.num_updates + 1}: training "
+                "diverged; lower --lr, raise --warmup-updates or set --clip-norm"
+            )
+        self.optimizer.step()
+        self.num_updates += 1
+        self.lr_scheduler.step_update(self.num_updates)
+        self.model.set_num_updates(self.num_updates)  # type: ignore[operator]
+        elapsed = time.perf_counter() - started
+        clipped = int(self.clip_norm > 0 and gnorm > self.clip_norm)
+        for acc in (self.interval, self.epoch_stats):
+            acc.add(logs)
+            acc.updates += 1
+            acc.gnorm_sum += gnorm
+            acc.clipped += clipped
+            acc.train_wall += elapsed
+
+    def valid_step(self, sample: dict[str, Any]) -> dict[str, Any]:
+        """The logging output of one validation batch."""
+        sample = move_to(sample, self.device)
+        _, _, log = self.task.valid_step(sample, self.model, self.criterion)
+        return log
+
+    def wall(self) -> float:
+        """Seconds of training so far, across restarts."""
+        return self.wall_offset + time.perf_counter() - self.start_time
+
+    def get_lr(self) -> float:
+        return self.optimizer.get_lr()
+
+    def reduce(self, acc: StatsAccumulator) -> dict[str, Any]:
+        """Criterion stats plus throughput stats of ``acc``."""
+        stats = self.task.reduce_metrics([acc.plain()], self.criterion)
+        stats.update(acc.throughput(self.get_lr(), self.num_updates, self.wall()))
+        return stats
+
+    # -- checkpoints -------------------------------------------------------------------
+
+    def state_dict(
+        self, epoch_itr: EpochBatchIterator, best: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """Everything needed to resume: plain data and tensors only."""
+        return {
+            "format_version": FORMAT_VERSION,
+            "seqx_version": __version__,
+            "config": self.run_config.to_dict(),
+            "components": {k: c.provenance() for k, c in self.components.items()},
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "lr_scheduler": self.lr_scheduler.state_dict(),
+            "trainer": {
+                "num_updates": self.num_updates,
+                "epoch": epoch_itr.epoch,
+                "train_iterator": epoch_itr.state_dict(),
+                "best": best,
+                "rng": get_rng_state(),
+                "wall": self.wall(),
+            },
+        }
+
+    def load_checkpoint(self, path: str) -> dict[str, Any]:
+        """Restore model, optimizer, schedule, counters and RNGs; return the trainer state."""
+        state = load_state(path)
+        saved = (state.get("config") or {}).get("model") or {}
+        current = self.run_config.sections["model"]
+        try:
+            self.model.load_state_dict(state["model"])
+        except RuntimeError as exc:
+            was = saved.get("_arch") or saved.get("_name")
+            now = current.arch or current.name
+            raise SeqxError(
+                f"checkpoint '{path}' does not fit this model: it was trained with --arch {was} "
+                f"and these options, and this run builds --arch {now} "
+                f"({str(exc).splitlines()[0]}); use a matching --arch or another --save-dir"
+            ) from None
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.lr_scheduler.load_state_dict(state["lr_scheduler"])
+        trainer = state["trainer"]
+        self.num_updates = int(trainer["num_updates"])
+        self.wall_offset = float(trainer.get("wall", 0.0))
+        self.start_time = time.perf_counter()
+        set_rng_state(trainer["rng"])
+        self.model.set_num_updates(self.num_updates)  # type: ignore[operator]
+        return trainer
