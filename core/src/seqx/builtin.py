@@ -27,6 +27,28 @@ def seqx_register(registry: Registrar) -> None:
         config="seqx.criterions.configs:LabelSmoothedCrossEntropyConfig",
         help="Cross entropy with label smoothing (--label-smoothing).",
     )
+    registry.scorer(
+        "sacrebleu",
+        "seqx.scoring.sacrebleu_scorer:SacrebleuScorer",
+        config="seqx.scoring.configs:SacrebleuConfig",
+        help="sacreBLEU on detokenized text.",
+    )
+    registry.scorer(
+        "bleu",
+        "seqx.scoring.sacrebleu_scorer:TokenizedBleuScorer",
+        help="BLEU-4 of the token strings as they are (fairseq's default).",
+    )
+    registry.command(
+        "generate",
+        "seqx.cli.generate:generate",
+        help="Translate a binarized split with a trained model.",
+    )
+    registry.command(
+        "interactive",
+        "seqx.cli.interactive:interactive",
+        help="Translate raw text from stdin or --input.",
+    )
+    registry.command("score", "seqx.cli.score:score", help="BLEU of a system output file.")
     registry.command(
         "preprocess",
         "seqx.cli.preprocess:preprocess",

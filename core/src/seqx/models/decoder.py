@@ -83,19 +83,38 @@ class IncrementalDecoder(Decoder):
         )
         return self.output_layer(x), extra
 
+    beam_size: int = 1
+
+    def static_cache_keys(self) -> set[str]:
+        """Keys of caches that depend only on the source sentence (e.g. cross-attention
+        keys and values); they need no reordering among a sentence's own beams."""
+        return set()
+
     def reorder_incremental_state(
         self, incremental_state: IncrementalState, new_order: Tensor
     ) -> None:
         """Select batch rows ``new_order`` of every cache, in place.
 
         The default reorders every cached tensor along dimension 0 (batch
-        first); a decoder caching other layouts overrides this.
+        first), skipping static caches when every row stays among the beams
+        of its own sentence; a decoder caching other layouts overrides this.
         """
+        sizes = [v.size(0) for c in incremental_state.values() for v in c.values() if v is not None]
+        if not sizes:
+            return
+        check_new_order(new_order, sizes[0], "reorder_incremental_state")
+        static = self.static_cache_keys()
+        skip_static = False
+        if static and new_order.numel() == sizes[0]:
+            group = torch.arange(new_order.numel(), device=new_order.device) // self.beam_size
+            skip_static = bool(torch.equal(new_order // self.beam_size, group))
         for key, cache in incremental_state.items():
+            if skip_static and key in static:
+                continue
             for name, value in cache.items():
                 if value is not None:
-                    check_new_order(new_order, value.size(0), f"incremental state {key}.{name}")
                     cache[name] = reorder_batch(value, new_order)
 
     def set_beam_size(self, beam_size: int) -> None:
-        """Told the beam size before a search (for decoders that care)."""
+        """Told the beam size before a search: rows ``i*beam .. (i+1)*beam-1`` are one sentence."""
+        self.beam_size = max(1, beam_size)

@@ -81,6 +81,9 @@ class TransformerDecoder(IncrementalDecoder):
             x = self.project_out_dim(x)
         return x, {}
 
+    def static_cache_keys(self) -> set[str]:
+        return {layer.encoder_attn.key for layer in self.layers}  # type: ignore[union-attr]
+
     def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:
         if self.output_projection is None:
             return F.linear(features, self.embed_tokens.weight)

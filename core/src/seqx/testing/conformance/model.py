@@ -143,3 +143,26 @@ class IncrementalDecoderConformance(ModelConformance):
             model.decoder(prev[:, :1], encoder_out=encoder_out, incremental_state=state)
         with pytest.raises(IndexError, match="batch has 2 rows"):
             model.decoder.reorder_incremental_state(state, torch.tensor([0, 5]))
+
+    def test_reorder_within_beams(self, model: Any, task: TinyTask) -> None:
+        beam = 2
+        batch = tiny_batch(task, [5, 7], tgt_length=4, seed=7)
+        expand = torch.arange(2).repeat_interleave(beam)
+        prev = batch["net_input"]["prev_output_tokens"].index_select(0, expand)
+        # make the two beams of each sentence differ
+        prev[1::2, 1:] = prev[1::2, 1:].flip(1)
+        with torch.no_grad():
+            encoder_out = model.encoder.reorder_encoder_out(self._encode(model, batch), expand)
+            model.decoder.set_beam_size(beam)
+            state: dict = {}
+            for t in range(2):
+                model.decoder(prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state)
+            new_order = torch.tensor([1, 1, 2, 3])
+            model.decoder.reorder_incremental_state(state, new_order)
+            reordered = prev.index_select(0, new_order)
+            step = model.decoder(
+                reordered[:, :3], encoder_out=encoder_out, incremental_state=state
+            )[0]
+            full = model.decoder(reordered, encoder_out=encoder_out)[0]
+            model.decoder.set_beam_size(1)
+        torch.testing.assert_close(step[:, -1], full[:, 2], atol=self.atol, rtol=1e-4)

@@ -1,0 +1,1 @@
+"""Generation: ``SequenceGenerator`` (beam search, sampling) and output formatting."""

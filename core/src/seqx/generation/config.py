@@ -1,0 +1,97 @@
+"""Options of generation, with fairseq's flag names (light module)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(kw_only=True)
+class GenerationConfig:
+    """Options of beam search and sampling."""
+
+    beam: int = 5
+    """Beam size."""
+    nbest: int = 1
+    """Number of hypotheses to output per sentence."""
+    max_len_a: float = 0.0
+    """Generate at most a*x+b tokens, x the source length."""
+    max_len_b: int = 200
+    """Generate at most a*x+b tokens, x the source length."""
+    min_len: int = 1
+    """Minimum generation length (eos is forbidden before)."""
+    lenpen: float = 1.0
+    """Length penalty: <1.0 favors shorter, >1.0 longer sentences."""
+    unkpen: float = 0.0
+    """Unknown-word penalty: <0 produces more unks, >0 fewer."""
+    unnormalized: bool = False
+    """Do not normalize hypothesis scores by length."""
+    no_repeat_ngram_size: int = 0
+    """Never repeat an n-gram of this size (0: off)."""
+    sampling: bool = False
+    """Sample hypotheses instead of beam search."""
+    sampling_topk: int = -1
+    """Sample from the k most likely tokens (-1: all)."""
+    sampling_topp: float = -1.0
+    """Sample from the smallest set of tokens whose probability exceeds p (-1: off)."""
+    temperature: float = 1.0
+    """Temperature for generation."""
+    prefix_size: int = 0
+    """Force the first N target tokens to the reference's (generate only)."""
+
+
+@dataclass(kw_only=True)
+class GenerateConfig:
+    """Options of seqx generate."""
+
+    data: str = field(metadata={"positional": True})
+    """Data folder made by seqx preprocess."""
+    path: str | None = None
+    """Checkpoint(s) to decode with; PATH1:PATH2 decodes with an ensemble."""
+    gen_subset: str = "test"
+    """The split to translate."""
+    batch_size: int | None = None
+    """Maximum number of sentences in a batch."""
+    max_tokens: int | None = None
+    """Maximum number of tokens in a batch."""
+    remove_bpe: str | None = None
+    """Undo subwords in H and T lines: 'sentencepiece', '@@ ', ... (alias of --post-process)."""
+    post_process: str | None = None
+    """Undo subwords in H and T lines: 'sentencepiece', '@@ ', ..."""
+    quiet: bool = False
+    """Print only the speed and score lines."""
+    results_path: str | None = None
+    """Write the output to RESULTS_PATH/generate-SUBSET.txt instead of stdout."""
+    cpu: bool = False
+    """Use the CPU even when CUDA is available."""
+    seed: int = 1
+    """Random seed (for sampling)."""
+    num_workers: int = 0
+    """DataLoader worker processes."""
+    skip_invalid_size_inputs_valid_test: bool = False
+    """Skip sentences longer than the model's positions instead of failing."""
+    max_source_positions: int | None = None
+    """Override the source length limit of the checkpoint's task."""
+
+
+@dataclass(kw_only=True)
+class InteractiveConfig:
+    """Options of seqx interactive."""
+
+    data: str = field(metadata={"positional": True})
+    """Data folder made by seqx preprocess (its dictionaries and subword model)."""
+    path: str | None = None
+    """Checkpoint(s) to decode with; PATH1:PATH2 decodes with an ensemble."""
+    input: str = "-"
+    """File to translate, one sentence per line ('-': standard input)."""
+    buffer_size: int = 1
+    """Read this many sentences before translating them as a batch."""
+    batch_size: int | None = None
+    """Maximum number of sentences in a batch (default: --buffer-size)."""
+    remove_bpe: str | None = None
+    """Undo subwords in H lines: 'sentencepiece', '@@ ', ... (alias of --post-process)."""
+    post_process: str | None = None
+    """Undo subwords in H lines: 'sentencepiece', '@@ ', ..."""
+    cpu: bool = False
+    """Use the CPU even when CUDA is available."""
+    seed: int = 1
+    """Random seed (for sampling)."""

@@ -1,0 +1,1 @@
+"""Scorers (``--scoring``): ``bleu`` (tokenized) and ``sacrebleu`` (detokenized)."""
