@@ -47,7 +47,8 @@ class TokenizedBleuScorer(SacrebleuScorer):
     def result_string(self) -> str:
         b = self._bleu()
         precisions = "/".join(f"{p:.1f}" for p in b.precisions)
+        ratio = b.sys_len / max(b.ref_len, 1)
         return (
-            f"BLEU4 = {b.score:.2f}, {precisions} (BP={b.bp:.3f}, ratio={b.sys_len / max(b.ref_len, 1):.3f}, "
+            f"BLEU4 = {b.score:.2f}, {precisions} (BP={b.bp:.3f}, ratio={ratio:.3f}, "
             f"syslen={b.sys_len}, reflen={b.ref_len})"
         )
