@@ -114,7 +114,6 @@ class SequenceGenerator:
         scores = torch.zeros(bsz * beam, max_len + 1, device=device)
         finalized: list[list[dict[str, Any]]] = [[] for _ in range(bsz)]
         sent_ids = torch.arange(bsz, device=device)  # original index of each current sentence
-        num_cands = 2 * beam if cfg.sampling else min(2 * beam, self.vocab_size - 1)
         banned_ngrams = cfg.no_repeat_ngram_size
 
         for step in range(max_len + 1):
@@ -141,9 +140,19 @@ class SequenceGenerator:
                     flat = lprobs.view(cur, beam, -1)[:, 0, :]
                 else:
                     flat = (lprobs + scores[:, step - 1 : step]).view(cur, -1)
-                cand_scores, idx = flat.topk(num_cands, dim=1)
+                cand_scores, idx = flat.topk(min(2 * beam, flat.size(1)), dim=1)
                 cand_beams = torch.div(idx, self.vocab_size, rounding_mode="floor")
                 cand_indices = idx % self.vocab_size
+                missing = 2 * beam - cand_scores.size(1)
+                if missing > 0:  # fewer candidates than beams: the rest are dead hypotheses
+                    cand_scores = torch.cat(
+                        [cand_scores, cand_scores.new_full((cur, missing), -math.inf)], 1
+                    )
+                    cand_indices = torch.cat(
+                        [cand_indices, cand_indices.new_full((cur, missing), self.pad)], 1
+                    )
+                    cand_beams = torch.cat([cand_beams, cand_beams.new_zeros((cur, missing))], 1)
+            num_cands = cand_scores.size(1)
             offsets = (torch.arange(cur, device=device) * beam).unsqueeze(1)
             cand_rows = cand_beams + offsets  # rows of the current batch
 
