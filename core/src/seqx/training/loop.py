@@ -69,6 +69,8 @@ class Run:
             model.max_positions(),  # type: ignore[operator]
         )
         self.best: dict[str, Any] | None = None
+        for split in self.valid_subsets:  # size errors surface before any training
+            self.batch_iterator(split, 1, train=False)
         self.say(
             f"model {run_config.sections['model'].arch}: "
             f"{sum(p.numel() for p in model.parameters()):,} parameters, on {self.device}"
@@ -126,7 +128,14 @@ class Run:
         split = self.cfg.dataset.train_subset
         if load or split not in self.task.datasets:
             self.task.load_dataset(split, epoch=epoch)
-        return self.batch_iterator(split, epoch, train=True)
+        itr = self.batch_iterator(split, epoch, train=True)
+        if len(itr) == 0:
+            raise SeqxError(
+                f"the '{split}' split gives no batches ({len(self.task.dataset(split))} "
+                "examples, all empty or longer than the model's positions); check "
+                "--max-source-positions/--max-target-positions and the data"
+            )
+        return itr
 
     # -- checkpoints -------------------------------------------------------------------
 

@@ -1,0 +1,254 @@
+"""Raw text to BLEU through the installed plugins, on a tiny corpus (the CLI in subprocesses)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from seqx.testing.corpus import write_corpus
+
+TRAIN = [
+    "--arch",
+    "transformer_tiny",
+    "--encoder-embed-dim",
+    "32",
+    "--encoder-ffn-embed-dim",
+    "64",
+    "--share-all-embeddings",
+    "--optimizer",
+    "adam",
+    "--lr",
+    "0.005",
+    "--lr-scheduler",
+    "inverse_sqrt",
+    "--warmup-updates",
+    "10",
+    "--criterion",
+    "label_smoothed_cross_entropy",
+    "--label-smoothing",
+    "0.1",
+    "--max-tokens",
+    "2048",
+    "--num-workers",
+    "0",
+    "--log-format",
+    "simple",
+    "--log-interval",
+    "5",
+]
+
+
+def seqx(*args, check=True, **kwargs):
+    proc = subprocess.run(
+        [sys.executable, "-m", "seqx", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        **kwargs,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"seqx {' '.join(map(str, args))} failed:\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    write_corpus(str(root / "raw"), train=600, valid=40, test=30, seed=3)
+    raw = root / "raw"
+    seqx(
+        "preprocess",
+        "-s",
+        "de",
+        "-t",
+        "en",
+        "--trainpref",
+        raw / "train",
+        "--validpref",
+        raw / "valid",
+        "--testpref",
+        raw / "test",
+        "--destdir",
+        root / "bin",
+        "--joined-dictionary",
+        "--bpe",
+        "sentencepiece",
+        "--bpe-vocab-size",
+        "120",
+    )
+    run = seqx("train", root / "bin", *TRAIN, "--max-update", "30", "--save-dir", root / "ck")
+    return root, run.stderr
+
+
+def test_training_logs_and_checkpoints(trained):
+    root, log = trained
+    assert "| valid on 'valid' subset | loss" in log
+    assert "num_updates=" in log and "wps=" in log and "lr=" in log
+    names = sorted(os.listdir(root / "ck"))
+    assert {"checkpoint_best.pt", "checkpoint_last.pt", "config.json"} <= set(names)
+    assert not [n for n in names if n.startswith(".tmp")]
+    state = torch.load(root / "ck" / "checkpoint_last.pt", weights_only=True)
+    assert state["trainer"]["num_updates"] == 30
+    assert state["components"]["model"]["distribution"] == "seqx-transformer"
+    assert state["config"]["model"]["_arch"] == "transformer_tiny"
+    config = json.loads((root / "ck" / "config.json").read_text())
+    assert config["model"]["encoder_embed_dim"] == 32
+    assert config["task"]["source_lang"] == "de"  # inferred from the data folder
+
+
+def test_training_lowers_the_validation_loss(trained):
+    _, log = trained
+    losses = [
+        float(line.split("| loss ")[1].split()[0])
+        for line in log.splitlines()
+        if "valid on 'valid'" in line
+    ]
+    assert len(losses) >= 2 and losses[-1] < losses[0]
+
+
+def test_generate_prints_fairseq_lines_and_scores(trained):
+    root, _ = trained
+    proc = seqx(
+        "generate",
+        root / "bin",
+        "--path",
+        root / "ck" / "checkpoint_best.pt",
+        "--beam",
+        "3",
+        "--batch-size",
+        "8",
+        "--scoring",
+        "sacrebleu",
+        "--post-process",
+        "sentencepiece",
+    )
+    lines = proc.stdout.splitlines()
+    ids = sorted(int(line.split("\t")[0][2:]) for line in lines if line.startswith("S-"))
+    assert ids == list(range(30))
+    h = next(line for line in lines if line.startswith("H-")).split("\t")
+    assert float(h[1]) <= 0 and "\u2581" not in h[2]
+    assert any(line.startswith("P-") for line in lines)
+    assert lines[-1].startswith("Generate test with beam=3: BLEU = ")
+    assert "sentences/s" in proc.stderr and "tokens/s" in proc.stderr
+
+
+def test_interactive_keeps_input_order(trained):
+    root, _ = trained
+    text = "Der Hund sieht den Ball.\nEin Kind kauft ein Buch.\nDie Frau malt das Bild.\n"
+    proc = seqx(
+        "interactive",
+        root / "bin",
+        "--path",
+        root / "ck" / "checkpoint_best.pt",
+        "--buffer-size",
+        "2",
+        "--beam",
+        "2",
+        input=text,
+    )
+    s_lines = [line for line in proc.stdout.splitlines() if line.startswith("S-")]
+    assert [line.split("\t")[0] for line in s_lines] == ["S-0", "S-1", "S-2"]
+    assert "\u2581Hund" in s_lines[0] or "Hund" in s_lines[0].replace("\u2581", "")
+    d_lines = [line for line in proc.stdout.splitlines() if line.startswith("D-")]
+    assert len(d_lines) == 3 and "\u2581" not in d_lines[0]
+
+
+def test_score_sentence_bleu(tmp_path):
+    (tmp_path / "sys").write_text("the cat sat\nhello world\n")
+    (tmp_path / "ref").write_text("the cat sat\nhello there\n")
+    proc = seqx("score", "--sys", tmp_path / "sys", "--ref", tmp_path / "ref", "--sentence-bleu")
+    scores = [float(line.split("\t")[1]) for line in proc.stdout.splitlines()]
+    assert scores[0] == pytest.approx(100.0) and scores[1] < 100
+    bad = seqx("score", "--sys", tmp_path / "sys", "--ref", tmp_path / "nope", check=False)
+    assert bad.returncode == 1 and "--ref: '" in bad.stderr
+
+
+def test_dictionary_size_mismatch_is_named(trained, tmp_path):
+    root, _ = trained
+    raw = root / "raw"
+    seqx(
+        "preprocess",
+        "-s",
+        "de",
+        "-t",
+        "en",
+        "--testpref",
+        raw / "test",
+        "--trainpref",
+        raw / "train",
+        "--destdir",
+        tmp_path / "other",
+        "--joined-dictionary",
+        "--padding-factor",
+        "1",
+    )
+    proc = seqx(
+        "generate", tmp_path / "other", "--path", root / "ck" / "checkpoint_best.pt", check=False
+    )
+    assert proc.returncode == 1
+    assert "trained with a dictionary of" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_language_pair_not_in_folder(trained):
+    root, _ = trained
+    proc = seqx(
+        "train",
+        root / "bin",
+        *TRAIN,
+        "-s",
+        "fr",
+        "-t",
+        "en",
+        "--max-update",
+        "1",
+        "--save-dir",
+        root / "ck_fr",
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "dict.fr.txt' does not exist: is 'fr' a language of this data folder?" in proc.stderr
+    assert "de-en" in proc.stderr
+
+
+def test_example_longer_than_positions(trained):
+    root, _ = trained
+    proc = seqx(
+        "train",
+        root / "bin",
+        *TRAIN,
+        "--max-source-positions",
+        "5",
+        "--max-update",
+        "1",
+        "--save-dir",
+        root / "ck_short",
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "valid example" in proc.stderr and "--skip-invalid-size-inputs-valid-test" in proc.stderr
+    ok = seqx(
+        "train",
+        root / "bin",
+        *TRAIN,
+        "--max-source-positions",
+        "12",
+        "--max-update",
+        "1",
+        "--skip-invalid-size-inputs-valid-test",
+        "--save-dir",
+        root / "ck_skip",
+    )
+    assert "skipped" in ok.stderr
+
+
+def test_resume_continues_from_the_last_checkpoint(trained, tmp_path):
+    root, _ = trained
+    args = ("train", root / "bin", *TRAIN, "--save-dir", tmp_path / "ck", "--seed", "2")
+    seqx(*args, "--max-update", "10")
+    again = seqx(*args, "--max-update", "15")
+    assert "restored" in again.stderr and "(10 updates)" in again.stderr
+    state = torch.load(tmp_path / "ck" / "checkpoint_last.pt", weights_only=True)
+    assert state["trainer"]["num_updates"] == 15
