@@ -116,7 +116,7 @@ class NP:
     plural: bool
 
 
-def _np(rng: random.Random, nouns: list[tuple[str, ...]], case: str) -> NP:
+def _np(rng: random.Random, nouns: list[tuple[str, str, str, str, str]], case: str) -> NP:
     de_sg, de_pl, gender, en_sg, en_pl = rng.choice(nouns)
     plural = rng.random() < 0.3
     definite = plural or rng.random() < 0.6
@@ -194,7 +194,7 @@ def make_corpus(n: int, seed: int = 1) -> list[tuple[str, str]]:
     """``n`` distinct sentence pairs."""
     rng = random.Random(seed)
     seen: set[str] = set()
-    out = []
+    out: list[tuple[str, str]] = []
     while len(out) < n:
         de, en = sentence_pair(rng)
         if de not in seen:
