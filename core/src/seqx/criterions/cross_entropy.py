@@ -15,6 +15,7 @@ from seqx.criterions.criterion import (
     lprobs_and_target,
     sum_logs,
 )
+from seqx.criterions.fused import smoothed_cross_entropy, target_logits
 
 
 class CrossEntropyCriterion(Criterion):
@@ -23,11 +24,16 @@ class CrossEntropyCriterion(Criterion):
     def forward(
         self, model: nn.Module, sample: dict[str, Any], reduce: bool = True
     ) -> tuple[Tensor, int, dict[str, Any]]:
-        net_output = model(**sample["net_input"])
-        lprobs, target = lprobs_and_target(model, sample, net_output)
-        loss = F.nll_loss(
-            lprobs, target, ignore_index=self.padding_idx, reduction="sum" if reduce else "none"
-        )
+        fast = target_logits(model, sample, self.padding_idx)
+        if fast is not None:
+            scores, target = fast
+            loss, _ = smoothed_cross_entropy(scores, target, 0.0)
+            ignore = -1
+        else:
+            net_output = model(**sample["net_input"])
+            scores, target = lprobs_and_target(model, sample, net_output)
+            loss = F.nll_loss(scores, target, ignore_index=self.padding_idx, reduction="sum")
+            ignore = self.padding_idx
         nsentences = sample["target"].size(0)
         sample_size = nsentences if self.cfg.sentence_avg else sample["ntokens"]
         log = {
@@ -37,7 +43,7 @@ class CrossEntropyCriterion(Criterion):
             "sample_size": sample_size,
         }
         if self.cfg.report_accuracy:
-            log["n_correct"], log["total"] = accuracy_counts(lprobs, target, self.padding_idx)
+            log["n_correct"], log["total"] = accuracy_counts(scores.detach(), target, ignore)
         return loss, sample_size, log
 
     @staticmethod

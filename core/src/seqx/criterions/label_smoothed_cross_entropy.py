@@ -13,6 +13,7 @@ from seqx.criterions.criterion import (
     base2_metrics,
     sum_logs,
 )
+from seqx.criterions.fused import smoothed_cross_entropy, target_logits
 
 
 def label_smoothed_nll_loss(
@@ -38,16 +39,24 @@ class LabelSmoothedCrossEntropyCriterion(Criterion):
     def forward(
         self, model: nn.Module, sample: dict[str, Any], reduce: bool = True
     ) -> tuple[Tensor, int, dict[str, Any]]:
-        net_output = model(**sample["net_input"])
-        lprobs = model.get_normalized_probs(net_output, log_probs=True)  # type: ignore[operator]
-        target = model.get_targets(sample, net_output)  # type: ignore[operator]
-        if self.cfg.ignore_prefix_size > 0:
-            lprobs = lprobs[:, self.cfg.ignore_prefix_size :, :]
-            target = target[:, self.cfg.ignore_prefix_size :]
-        lprobs, target = lprobs.reshape(-1, lprobs.size(-1)), target.reshape(-1)
-        loss, nll_loss = label_smoothed_nll_loss(
-            lprobs, target, self.cfg.label_smoothing, ignore_index=self.padding_idx
-        )
+        eps = self.cfg.label_smoothing
+        fast = target_logits(model, sample, self.padding_idx, self.cfg.ignore_prefix_size)
+        if fast is not None:
+            logits, target = fast
+            loss, nll_loss = smoothed_cross_entropy(logits, target, eps)
+            scores, ignore = logits, None
+        else:
+            net_output = model(**sample["net_input"])
+            lprobs = model.get_normalized_probs(net_output, log_probs=True)  # type: ignore[operator]
+            target = model.get_targets(sample, net_output)  # type: ignore[operator]
+            if self.cfg.ignore_prefix_size > 0:
+                lprobs = lprobs[:, self.cfg.ignore_prefix_size :, :]
+                target = target[:, self.cfg.ignore_prefix_size :]
+            lprobs, target = lprobs.reshape(-1, lprobs.size(-1)), target.reshape(-1)
+            loss, nll_loss = label_smoothed_nll_loss(
+                lprobs, target, eps, ignore_index=self.padding_idx
+            )
+            scores, ignore = lprobs, self.padding_idx
         nsentences = sample["target"].size(0)
         sample_size = nsentences if self.cfg.sentence_avg else sample["ntokens"]
         log = {
@@ -58,7 +67,9 @@ class LabelSmoothedCrossEntropyCriterion(Criterion):
             "sample_size": sample_size,
         }
         if self.cfg.report_accuracy:
-            log["n_correct"], log["total"] = accuracy_counts(lprobs, target, self.padding_idx)
+            log["n_correct"], log["total"] = accuracy_counts(
+                scores.detach(), target, -1 if ignore is None else ignore
+            )
         return loss, sample_size, log
 
     @staticmethod

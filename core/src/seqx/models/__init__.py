@@ -2,6 +2,7 @@
 
 from seqx.models.base_model import BaseModel, EncoderDecoderModel, EncoderModel, LanguageModel
 from seqx.models.decoder import Decoder, IncrementalDecoder, IncrementalState
+from seqx.models.dropout import dropout
 from seqx.models.encoder import Encoder
 
 __all__ = [
@@ -13,4 +14,5 @@ __all__ = [
     "IncrementalDecoder",
     "IncrementalState",
     "LanguageModel",
+    "dropout",
 ]

@@ -17,6 +17,8 @@ class CommonConfig:
     """Random seed for torch, numpy and Python; the same seed gives the same run."""
     cpu: bool = False
     """Use the CPU even when CUDA is available."""
+    amp: bool = False
+    """Automatic mixed precision: bfloat16 on CPU, float16 with a dynamic loss scaler on CUDA."""
     log_format: Literal["json", "simple", "tqdm", "none"] | None = None
     """Log format: a progress bar on a terminal (tqdm), otherwise simple lines."""
     log_interval: int = 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from typing import Any
@@ -57,12 +58,24 @@ class Trainer:
         self.components = components
         self.num_updates = 0
         self.clip_norm = run_config.optimization.clip_norm
+        self.amp_dtype: torch.dtype | None = None
+        if run_config.common.amp:
+            self.amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
+            if self.amp_dtype == torch.float16:
+                self.optimizer.scaler = torch.amp.GradScaler(device.type)
+        self.overflows = 0
         self.interval = StatsAccumulator()
         self.epoch_stats = StatsAccumulator()
         self.start_time = time.perf_counter()
         self.wall_offset = 0.0
 
     # -- stepping ----------------------------------------------------------------------
+
+    def autocast(self) -> Any:
+        """The autocast context of ``--amp`` (a no-op without it)."""
+        if self.amp_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=self.amp_dtype)
 
     def train_step(self, samples: list[dict[str, Any]]) -> None:
         """Forward/backward over ``samples`` (one update), then clip and step."""
@@ -73,16 +86,22 @@ class Trainer:
             if not sample:
                 continue
             sample = move_to(sample, self.device)
-            _, size, log = self.task.train_step(
-                sample, self.model, self.criterion, self.optimizer, self.num_updates
-            )
+            with self.autocast():
+                _, size, log = self.task.train_step(
+                    sample, self.model, self.criterion, self.optimizer, self.num_updates
+                )
             logs.append(log)
             sample_size += size
         if sample_size == 0:
             return
+        self.optimizer.unscale_grads()
         self.optimizer.multiply_grads(1.0 / float(sample_size))
         grad_norm = self.optimizer.clip_grad_norm(self.clip_norm)
         gnorm = float(grad_norm)
+        if not math.isfinite(gnorm) and self.optimizer.scaler is not None:
+            self.optimizer.step()  # the scaler skips the update and lowers the scale
+            self.overflows += 1
+            return
         if not math.isfinite(gnorm):
             self.optimizer.zero_grad()
             raise SeqxError(
@@ -105,7 +124,8 @@ class Trainer:
     def valid_step(self, sample: dict[str, Any]) -> dict[str, Any]:
         """The logging output of one validation batch."""
         sample = move_to(sample, self.device)
-        _, _, log = self.task.valid_step(sample, self.model, self.criterion)
+        with self.autocast():
+            _, _, log = self.task.valid_step(sample, self.model, self.criterion)
         return log
 
     def wall(self) -> float:
@@ -119,6 +139,8 @@ class Trainer:
         """Criterion stats plus throughput stats of ``acc``."""
         stats = self.task.reduce_metrics([acc.plain()], self.criterion)
         stats.update(acc.throughput(self.get_lr(), self.num_updates, self.wall()))
+        if self.optimizer.scaler is not None:
+            stats["loss_scale"] = float(self.optimizer.scaler.get_scale())
         return stats
 
     # -- checkpoints -------------------------------------------------------------------

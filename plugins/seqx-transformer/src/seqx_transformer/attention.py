@@ -7,6 +7,7 @@ output to keys and values once per sentence and caches them.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import uuid
 
@@ -100,13 +101,19 @@ class MultiheadAttention(nn.Module):
             if causal:
                 raise ValueError("a causal attention takes no key padding mask")
             mask = ~key_padding_mask[:, None, None, :]
-        out = F.scaled_dot_product_attention(
-            q,
-            k,
-            v,
-            attn_mask=mask,
-            dropout_p=self.dropout if self.training else 0.0,
-            is_causal=causal and mask is None,
-        )
+        dtype = q.dtype
+        on_cpu = q.device.type == "cpu"
+        if on_cpu and dtype != torch.float32:
+            # CPU attention kernels are much slower in bf16/fp16 than in fp32
+            q, k, v = q.float(), k.float(), v.float()
+        with torch.autocast("cpu", enabled=False) if on_cpu else contextlib.nullcontext():
+            out = F.scaled_dot_product_attention(
+                q,
+                k,
+                v,
+                attn_mask=mask,
+                dropout_p=self.dropout if self.training else 0.0,
+                is_causal=causal and mask is None,
+            ).to(dtype)
         b, _, t, _ = out.shape
         return self.out_proj(out.transpose(1, 2).reshape(b, t, self.embed_dim))

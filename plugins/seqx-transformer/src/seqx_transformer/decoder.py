@@ -8,7 +8,7 @@ from typing import Any
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import IncrementalDecoder, IncrementalState
+from seqx.models import IncrementalDecoder, IncrementalState, dropout
 from seqx_transformer.config import TransformerConfig
 from seqx_transformer.layers import DecoderLayer
 from seqx_transformer.positions import positional_embedding
@@ -70,7 +70,7 @@ class TransformerDecoder(IncrementalDecoder):
             x = x + self.embed_positions(prev_output_tokens, incremental=incremental)
         if self.layernorm_embedding is not None:
             x = self.layernorm_embedding(x)
-        x = F.dropout(x, self.dropout, self.training)
+        x = dropout(x, self.dropout, self.training)
         enc = encoder_out["encoder_out"] if encoder_out is not None else None
         enc_mask = encoder_out["encoder_padding_mask"] if encoder_out is not None else None
         for layer in self.layers:

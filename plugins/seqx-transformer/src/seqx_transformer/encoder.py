@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import Encoder
+from seqx.models import Encoder, dropout
 from seqx_transformer.config import TransformerConfig
 from seqx_transformer.layers import EncoderLayer
 from seqx_transformer.positions import positional_embedding
@@ -47,7 +46,7 @@ class TransformerEncoder(Encoder):
             x = x + self.embed_positions(src_tokens)
         if self.layernorm_embedding is not None:
             x = self.layernorm_embedding(x)
-        x = F.dropout(x, self.dropout, self.training)
+        x = dropout(x, self.dropout, self.training)
         padding_mask = src_tokens.eq(self.padding_idx)
         has_pads = bool(padding_mask.any())
         mask = padding_mask if has_pads else None

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import IncrementalState
+from seqx.models import IncrementalState, dropout
 from seqx_transformer.attention import MultiheadAttention
 from seqx_transformer.config import TransformerConfig
 
@@ -46,7 +46,7 @@ class FeedForward(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         x = self.activation(self.fc1(x))
-        x = F.dropout(x, self.activation_dropout, self.training)
+        x = dropout(x, self.activation_dropout, self.training)
         return self.fc2(x)
 
 
@@ -63,7 +63,7 @@ class Residual(nn.Module):
         return self.norm(x) if self.normalize_before else x
 
     def post(self, residual: Tensor, y: Tensor) -> Tensor:
-        x = residual + F.dropout(y, self.dropout, self.training)
+        x = residual + dropout(y, self.dropout, self.training)
         return x if self.normalize_before else self.norm(x)
 
 

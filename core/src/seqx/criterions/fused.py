@@ -1,0 +1,98 @@
+"""Label-smoothed cross entropy computed from logits in few passes, and the logits it needs.
+
+``smoothed_cross_entropy`` equals fairseq's ``label_smoothed_nll_loss`` on
+``log_softmax(logits)``: with ``e = eps / (V - 1)``,
+``loss = (1 - eps - e) * nll + e * sum_v(-log p_v)``. The forward pass is one
+fused log-softmax per row plus a gather and a row sum; the backward pass
+turns the saved log-probabilities into ``softmax - e - (1 - eps - e) *
+onehot(target)`` in place, with no zero-filled or temporary N x V tensors.
+
+``target_logits`` gives the logits of the non-padding target positions
+only, projecting just those through the output layer when the model uses
+the standard encoder-decoder forward path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+
+class _SmoothedCrossEntropy(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx: Any, logits: Tensor, target: Tensor, epsilon: float) -> tuple[Tensor, Tensor]:
+        lprobs = torch.log_softmax(logits, dim=-1, dtype=torch.float32)  # one pass per row
+        nll = -lprobs.gather(1, target.unsqueeze(1)).squeeze(1)
+        eps_i = epsilon / (lprobs.size(1) - 1)
+        if epsilon > 0:
+            loss = (1.0 - epsilon - eps_i) * nll - eps_i * lprobs.sum(dim=-1)
+        else:
+            loss = nll
+        ctx.save_for_backward(lprobs, target)
+        ctx.epsilon = epsilon
+        ctx.logits_dtype = logits.dtype
+        nll_sum = nll.sum()
+        ctx.mark_non_differentiable(nll_sum)
+        return loss.sum(), nll_sum
+
+    @staticmethod
+    def backward(ctx: Any, grad_loss: Tensor, grad_nll: Tensor) -> tuple[Tensor, None, None]:
+        lprobs, target = ctx.saved_tensors
+        eps = ctx.epsilon
+        eps_i = eps / (lprobs.size(1) - 1)
+        grad = lprobs.exp_()  # the saved log-probabilities become the gradient, in place
+        if eps > 0:
+            grad.sub_(eps_i)
+        rows = torch.arange(grad.size(0), device=grad.device)
+        grad[rows, target] -= 1.0 - eps - eps_i
+        grad.mul_(grad_loss)
+        return grad.to(ctx.logits_dtype), None, None
+
+
+def smoothed_cross_entropy(logits: Tensor, target: Tensor, epsilon: float) -> tuple[Tensor, Tensor]:
+    """(summed label-smoothed loss, summed nll) of ``logits`` (N x V) for ``target`` (N).
+
+    Computed in float32 whatever the logits' dtype (autocast is suspended).
+    """
+    with torch.autocast(logits.device.type, enabled=False):
+        return _SmoothedCrossEntropy.apply(logits, target, float(epsilon))
+
+
+def _standard_path(model: Any) -> bool:
+    from seqx.models.base_model import BaseModel, EncoderDecoderModel
+    from seqx.models.decoder import Decoder, IncrementalDecoder
+
+    decoder = getattr(model, "decoder", None)
+    return (
+        isinstance(model, EncoderDecoderModel)
+        and type(model).forward is EncoderDecoderModel.forward
+        and type(model).get_normalized_probs is BaseModel.get_normalized_probs
+        and type(model).get_targets is BaseModel.get_targets
+        and isinstance(decoder, Decoder)
+        and type(decoder).forward in (Decoder.forward, IncrementalDecoder.forward)
+        and type(decoder).get_normalized_probs is Decoder.get_normalized_probs
+    )
+
+
+def target_logits(
+    model: Any, sample: dict[str, Any], padding_idx: int, ignore_prefix_size: int = 0
+) -> tuple[Tensor, Tensor] | None:
+    """Logits (N x V) and targets (N) of the non-padding target positions.
+
+    None when the model changes the standard path (its own ``forward`` or
+    normalization), in which case the caller normalizes its output instead.
+    """
+    if not _standard_path(model):
+        return None
+    net = sample["net_input"]
+    features, _ = model.extract_features(
+        net["src_tokens"], net["src_lengths"], net["prev_output_tokens"]
+    )
+    target = sample["target"]
+    if ignore_prefix_size > 0:
+        features = features[:, ignore_prefix_size:]
+        target = target[:, ignore_prefix_size:]
+    mask = target.ne(padding_idx)
+    return model.decoder.output_layer(features[mask]), target[mask]
