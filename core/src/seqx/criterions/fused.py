@@ -26,10 +26,9 @@ class _SmoothedCrossEntropy(torch.autograd.Function):
         lprobs = torch.log_softmax(logits, dim=-1, dtype=torch.float32)  # one pass per row
         nll = -lprobs.gather(1, target.unsqueeze(1)).squeeze(1)
         eps_i = epsilon / (lprobs.size(1) - 1)
+        loss = nll
         if epsilon > 0:
             loss = (1.0 - epsilon - eps_i) * nll - eps_i * lprobs.sum(dim=-1)
-        else:
-            loss = nll
         ctx.save_for_backward(lprobs, target)
         ctx.epsilon = epsilon
         ctx.logits_dtype = logits.dtype
