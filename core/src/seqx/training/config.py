@@ -55,6 +55,8 @@ class OptimizationConfig:
     """Stop after N epochs (0: no limit)."""
     max_update: int = 0
     """Stop after N updates (0: no limit)."""
+    stop_time_hours: float = 0.0
+    """Stop (validating and saving first) after this much training time (0: no limit)."""
     lr: tuple[float, ...] = (0.25,)
     """Learning rate; a list gives one per epoch for the fixed schedule (0.25,0.1)."""
     clip_norm: float = 0.0

@@ -257,6 +257,9 @@ class Run:
                 )
                 trainer.interval.reset()
             reached_max = max_update > 0 and trainer.num_updates >= max_update
+            if opt.stop_time_hours > 0 and trainer.wall() >= opt.stop_time_hours * 3600:
+                self.say(f"stopping after {trainer.wall():.0f}s (--stop-time-hours)")
+                reached_max = True
             end_of_epoch = not itr.has_next()
             if reached_max or end_of_epoch:
                 if trainer.epoch_stats.updates:
