@@ -252,3 +252,71 @@ def test_resume_continues_from_the_last_checkpoint(trained, tmp_path):
     assert "restored" in again.stderr and "(10 updates)" in again.stderr
     state = torch.load(tmp_path / "ck" / "checkpoint_last.pt", weights_only=True)
     assert state["trainer"]["num_updates"] == 15
+
+
+def test_eval_bleu_picks_the_best_checkpoint_by_bleu(trained, tmp_path):
+    root, _ = trained
+    proc = seqx(
+        "train",
+        root / "bin",
+        *TRAIN,
+        "--max-update",
+        "8",
+        "--save-dir",
+        tmp_path / "ck",
+        "--eval-bleu",
+        "--eval-bleu-args",
+        '{"beam": 2, "max_len_b": 20}',
+        "--eval-bleu-print-samples",
+        "--best-checkpoint-metric",
+        "bleu",
+        "--maximize-best-checkpoint-metric",
+    )
+    valid = [line for line in proc.stderr.splitlines() if "valid on 'valid'" in line]
+    assert valid and "| bleu " in valid[-1] and "| best_bleu " in valid[-1]
+    assert "example hypothesis:" in proc.stdout
+    state = torch.load(tmp_path / "ck" / "checkpoint_best.pt", weights_only=True)
+    assert state["trainer"]["best"]["metric"] == "bleu"
+
+
+def test_sharded_data_iterates_one_shard_per_epoch(trained, tmp_path):
+    root, _ = trained
+    raw = root / "raw"
+    common = (
+        "-s",
+        "de",
+        "-t",
+        "en",
+        "--srcdict",
+        root / "bin" / "dict.de.txt",
+        "--tgtdict",
+        root / "bin" / "dict.en.txt",
+        "--validpref",
+        raw / "valid",
+    )
+    seqx("preprocess", *common, "--trainpref", raw / "valid", "--destdir", tmp_path / "s1")
+    seqx("preprocess", *common, "--trainpref", raw / "test", "--destdir", tmp_path / "s2")
+    proc = seqx(
+        "train",
+        f"{tmp_path / 's1'}:{tmp_path / 's2'}",
+        *TRAIN,
+        "--max-epoch",
+        "2",
+        "--batch-size",
+        "1000",
+        "--save-dir",
+        tmp_path / "ck",
+        "--log-format",
+        "json",
+    )
+    epochs = [
+        json.loads(line)
+        for line in proc.stderr.splitlines()
+        if line.startswith("{") and '"tag": "train"' in line
+    ]
+    updates = [e["num_updates"] for e in epochs]
+    sentences = [
+        round(epochs[0]["bsz"] * updates[0]),
+        round(epochs[1]["bsz"] * (updates[1] - updates[0])),
+    ]
+    assert sentences == [40, 30]  # epoch 1 reads shard 1 (40 sentences), epoch 2 shard 2 (30)

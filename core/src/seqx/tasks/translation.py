@@ -53,6 +53,7 @@ class TranslationTask(Task):
         self.dataset_format = dataset_format
         self.paths = data_paths(cfg.data)
         self.manifest = read_manifest(self.paths[0])
+        self.bleu: Any = None
 
     @classmethod
     def setup_task(cls, cfg: TranslationConfig, **kwargs: Any) -> TranslationTask:
@@ -151,6 +152,47 @@ class TranslationTask(Task):
             left_pad_source=self.cfg.left_pad_source,
             left_pad_target=self.cfg.left_pad_target,
         )
+
+    # -- --eval-bleu -------------------------------------------------------------------
+
+    def build_model(self, cfg: Any, model_cls: type) -> Any:
+        model = super().build_model(cfg, model_cls)
+        if self.cfg.eval_bleu:
+            self.bleu = self._bleu_evaluator()
+        return model
+
+    def _bleu_evaluator(self) -> Any:
+        from seqx.generation.text import folder_pipeline
+        from seqx.plugins import get_registry
+        from seqx.tasks.eval_bleu import BleuEvaluator
+
+        registry = get_registry()
+        pipeline = folder_pipeline(registry, self.paths[0], self.cfg.target_lang)
+        detok = None
+        if self.cfg.eval_bleu_detok not in ("space", "none", ""):
+            entry = registry.get("tokenizer", self.cfg.eval_bleu_detok)
+            cls = entry.load_config()
+            detok_cfg = cls(target_lang=self.cfg.target_lang) if cls is not None else None
+            detok = entry.load()(detok_cfg)
+        return BleuEvaluator(self.cfg, self.tgt_dict, pipeline, detok)
+
+    def valid_step(self, sample: dict[str, Any], model: Any, criterion: Any) -> Any:
+        loss, sample_size, log = super().valid_step(sample, model, criterion)
+        if self.bleu is not None:
+            log.update(self.bleu.stats(model, sample))
+        return loss, sample_size, log
+
+    def reduce_metrics(
+        self, logging_outputs: list[dict[str, Any]], criterion: Any
+    ) -> dict[str, float]:
+        stats = super().reduce_metrics(logging_outputs, criterion)
+        if self.bleu is not None:
+            from seqx.tasks.eval_bleu import bleu_from_sums
+
+            bleu = bleu_from_sums(logging_outputs)
+            if bleu is not None:
+                stats["bleu"] = bleu
+        return stats
 
 
 def data_paths(data: str) -> list[str]:
