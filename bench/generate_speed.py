@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--amp", action="store_true", help="decode with --amp (bfloat16 on CPU)")
     args = parser.parse_args()
     rates, tok_rates, bleu = [], [], None
     for _ in range(args.runs):
@@ -52,6 +53,7 @@ def main() -> None:
                 "benchmark": "generate_speed",
                 "beam": args.beam,
                 "batch_size": args.batch_size,
+                "amp": args.amp,
                 "sentences_per_second": statistics.median(rates),
                 "tokens_per_second": statistics.median(tok_rates),
                 "all_runs": rates,

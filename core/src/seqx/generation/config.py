@@ -63,6 +63,8 @@ class GenerateConfig:
     """Write the output to RESULTS_PATH/generate-SUBSET.txt instead of stdout."""
     cpu: bool = False
     """Use the CPU even when CUDA is available."""
+    amp: bool = False
+    """Decode in mixed precision: bfloat16 on CPU, float16 on CUDA."""
     seed: int = 1
     """Random seed (for sampling)."""
     num_workers: int = 0
@@ -93,5 +95,7 @@ class InteractiveConfig:
     """Undo subwords in H lines: 'sentencepiece', '@@ ', ..."""
     cpu: bool = False
     """Use the CPU even when CUDA is available."""
+    amp: bool = False
+    """Decode in mixed precision: bfloat16 on CPU, float16 on CUDA."""
     seed: int = 1
     """Random seed (for sampling)."""

@@ -12,7 +12,12 @@ import torch
 from seqx.errors import SeqxError
 from seqx.generation.config import GenerateConfig, GenerationConfig
 from seqx.generation.sequence_generator import SequenceGenerator
-from seqx.generation.text import folder_pipeline, hypothesis_lines, post_process_symbol
+from seqx.generation.text import (
+    autocast,
+    folder_pipeline,
+    hypothesis_lines,
+    post_process_symbol,
+)
 from seqx.hub import load_model_ensemble
 from seqx.tasks.task import resolve_max_positions
 from seqx.training.rng import set_seed
@@ -84,7 +89,8 @@ def generate(
             sample = move_to(sample, device)
             prefix = sample["target"][:, :prefix_size] if prefix_size > 0 else None
             start = time.perf_counter()
-            hypos = task.inference_step(generator, models, sample, prefix_tokens=prefix)
+            with autocast(device, cfg.amp):
+                hypos = task.inference_step(generator, models, sample, prefix_tokens=prefix)
             elapsed += time.perf_counter() - start
             for i, sid in enumerate(sample["id"].tolist()):
                 src = sample["net_input"]["src_tokens"][i]

@@ -12,7 +12,12 @@ from seqx.data.language_pair_dataset import collate
 from seqx.errors import SeqxError
 from seqx.generation.config import GenerationConfig, InteractiveConfig
 from seqx.generation.sequence_generator import SequenceGenerator
-from seqx.generation.text import folder_pipeline, hypothesis_lines, post_process_symbol
+from seqx.generation.text import (
+    autocast,
+    folder_pipeline,
+    hypothesis_lines,
+    post_process_symbol,
+)
 from seqx.hub import load_model_ensemble
 from seqx.training.rng import set_seed
 from seqx.training.trainer import move_to
@@ -85,7 +90,8 @@ def interactive(
                     left_pad_source=task.cfg.left_pad_source,
                 )
                 batch = move_to(batch, device)
-                hypos = task.inference_step(generator, models, batch)
+                with autocast(device, cfg.amp):
+                    hypos = task.inference_step(generator, models, batch)
                 for i, sid in enumerate(batch["id"].tolist()):
                     lines = [f"S-{sid}\t{encoded[sid - next_id]}"]
                     for hypo in hypos[i]:

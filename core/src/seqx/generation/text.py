@@ -61,3 +61,15 @@ def hypothesis_lines(
         hypo_str,
         detok,
     )
+
+
+def autocast(device: Any, enabled: bool) -> Any:
+    """The autocast context of ``--amp`` for decoding on ``device``."""
+    import contextlib
+
+    import torch
+
+    if not enabled:
+        return contextlib.nullcontext()
+    dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
+    return torch.autocast(device.type, dtype=dtype)
