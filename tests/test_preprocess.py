@@ -160,3 +160,30 @@ def test_interrupted_run_leaves_nothing_that_looks_finished(corpus, monkeypatch)
     monkeypatch.undo()
     assert seqx(*_args(corpus, dest)) == 0
     assert (dest / "preprocess.json").is_file()
+
+
+def test_per_language_subword_models_and_a_given_model(corpus):
+    dest = corpus / "per-lang"
+    assert (
+        seqx(
+            *_args(
+                corpus, dest, "--bpe", "sentencepiece", "--bpe-vocab-size", "26", "--no-bpe-joint"
+            )
+        )
+        == 0
+    )
+    manifest = json.loads((dest / "preprocess.json").read_text())
+    assert manifest["bpe"]["de"]["sentencepiece_model"] == "sentencepiece.de.model"
+    assert manifest["bpe"]["en"]["sentencepiece_model"] == "sentencepiece.en.model"
+    assert (dest / "sentencepiece.de.model").is_file() and (
+        dest / "sentencepiece.en.model"
+    ).is_file()
+    given = corpus / "given"
+    model = dest / "sentencepiece.en.model"
+    assert (
+        seqx(*_args(corpus, given, "--bpe", "sentencepiece", "--sentencepiece-model", str(model)))
+        == 0
+    )
+    manifest = json.loads((given / "preprocess.json").read_text())
+    assert manifest["bpe"]["de"]["sentencepiece_model"] == "sentencepiece.en.model"
+    assert (given / "sentencepiece.en.model").read_bytes() == model.read_bytes()

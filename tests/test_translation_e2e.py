@@ -320,3 +320,32 @@ def test_sharded_data_iterates_one_shard_per_epoch(trained, tmp_path):
         round(epochs[1]["bsz"] * (updates[1] - updates[0])),
     ]
     assert sentences == [40, 30]  # epoch 1 reads shard 1 (40 sentences), epoch 2 shard 2 (30)
+
+
+def test_same_seed_gives_the_same_run_and_update_freq_accumulates(trained, tmp_path):
+    root, _ = trained
+    base = ("train", root / "bin", *TRAIN, "--max-update", "6", "--log-interval", "1", "--no-save")
+
+    def losses(*extra):
+        proc = seqx(*base, "--save-dir", tmp_path / "x", *extra)
+        return [
+            line.split("loss=")[1].split(",")[0]
+            for line in proc.stderr.splitlines()
+            if "loss=" in line
+        ]
+
+    first, second = losses("--seed", "7"), losses("--seed", "7")
+    assert first == second and len(first) == 6
+    assert losses("--seed", "8") != first
+    proc = seqx(*base, "--save-dir", tmp_path / "y", "--update-freq", "2")
+    last = [line for line in proc.stderr.splitlines() if "loss=" in line][-1]
+    wpb_one = float(
+        next(
+            line
+            for line in seqx(*base, "--save-dir", tmp_path / "z").stderr.splitlines()
+            if "loss=" in line
+        )
+        .split("wpb=")[1]
+        .split(",")[0]
+    )
+    assert float(last.split("wpb=")[1].split(",")[0]) > 1.5 * wpb_one  # two batches per update

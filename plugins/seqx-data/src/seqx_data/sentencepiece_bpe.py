@@ -64,6 +64,7 @@ class SentencepieceBPE(BPE):
                 bos_id=-1,
                 eos_id=-1,
                 unk_id=0,
+                hard_vocab_limit=False,  # a small corpus yields fewer pieces instead of failing
                 minloglevel=2,
             )
         except RuntimeError as exc:
