@@ -45,6 +45,19 @@ class Criterion(nn.Module):
         return True
 
 
+def logging_output(
+    loss: Tensor, sample: dict[str, Any], sample_size: int, **extra: Any
+) -> dict[str, Any]:
+    """The fields every criterion logs: loss, ntokens, nsentences, sample_size (and extras)."""
+    return {
+        "loss": loss.detach(),
+        "ntokens": sample["ntokens"],
+        "nsentences": sample["target"].size(0),
+        "sample_size": sample_size,
+        **{k: v.detach() if isinstance(v, Tensor) else v for k, v in extra.items()},
+    }
+
+
 def base2_metrics(
     loss_sum: float, nll_sum: float | None, sample_size: float, ntokens: float
 ) -> dict[str, float]:

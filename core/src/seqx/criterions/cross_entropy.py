@@ -12,6 +12,7 @@ from seqx.criterions.criterion import (
     Criterion,
     accuracy_counts,
     base2_metrics,
+    logging_output,
     lprobs_and_target,
     sum_logs,
 )
@@ -36,12 +37,7 @@ class CrossEntropyCriterion(Criterion):
             ignore = self.padding_idx
         nsentences = sample["target"].size(0)
         sample_size = nsentences if self.cfg.sentence_avg else sample["ntokens"]
-        log = {
-            "loss": loss.detach(),
-            "ntokens": sample["ntokens"],
-            "nsentences": nsentences,
-            "sample_size": sample_size,
-        }
+        log = logging_output(loss, sample, sample_size)
         if self.cfg.report_accuracy:
             log["n_correct"], log["total"] = accuracy_counts(scores.detach(), target, ignore)
         return loss, sample_size, log

@@ -11,6 +11,7 @@ from seqx.criterions.criterion import (
     Criterion,
     accuracy_counts,
     base2_metrics,
+    logging_output,
     sum_logs,
 )
 from seqx.criterions.fused import smoothed_cross_entropy, target_logits
@@ -59,13 +60,7 @@ class LabelSmoothedCrossEntropyCriterion(Criterion):
             scores, ignore = lprobs, self.padding_idx
         nsentences = sample["target"].size(0)
         sample_size = nsentences if self.cfg.sentence_avg else sample["ntokens"]
-        log = {
-            "loss": loss.detach(),
-            "nll_loss": nll_loss.detach(),
-            "ntokens": sample["ntokens"],
-            "nsentences": nsentences,
-            "sample_size": sample_size,
-        }
+        log = logging_output(loss, sample, sample_size, nll_loss=nll_loss)
         if self.cfg.report_accuracy:
             log["n_correct"], log["total"] = accuracy_counts(
                 scores.detach(), target, -1 if ignore is None else ignore

@@ -7,20 +7,16 @@ import sys
 import time
 from typing import Any, TextIO
 
-import torch
-
-from seqx.errors import SeqxError
 from seqx.generation.config import GenerateConfig, GenerationConfig
 from seqx.generation.sequence_generator import SequenceGenerator
 from seqx.generation.text import (
     autocast,
     folder_pipeline,
     hypothesis_lines,
+    load_for_decoding,
     post_process_symbol,
 )
-from seqx.hub import load_model_ensemble
 from seqx.tasks.task import resolve_max_positions
-from seqx.training.rng import set_seed
 from seqx.training.trainer import move_to
 
 
@@ -34,18 +30,8 @@ def generate(
     log: TextIO | None = None,
 ) -> dict[str, Any]:
     """Translate ``cfg.gen_subset``; print fairseq's lines; return speed and score."""
-    if not cfg.path:
-        raise SeqxError("give the checkpoint to decode with: --path CHECKPOINT")
     log = log or sys.stderr
-    set_seed(cfg.seed)
-    device = torch.device("cuda" if torch.cuda.is_available() and not cfg.cpu else "cpu")
-    loaded = load_model_ensemble(
-        cfg.path.split(os.pathsep),
-        data=cfg.data,
-        pm=pm,
-        device=device,
-        dataset_format=dataset_format,
-    )
+    device, loaded = load_for_decoding(cfg, pm, dataset_format)
     task, models = loaded.task, loaded.models
     if cfg.max_source_positions is not None:
         task.cfg.max_source_positions = cfg.max_source_positions

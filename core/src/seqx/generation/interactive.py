@@ -6,8 +6,6 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-import torch
-
 from seqx.data.language_pair_dataset import collate
 from seqx.errors import SeqxError
 from seqx.generation.config import GenerationConfig, InteractiveConfig
@@ -16,10 +14,9 @@ from seqx.generation.text import (
     autocast,
     folder_pipeline,
     hypothesis_lines,
+    load_for_decoding,
     post_process_symbol,
 )
-from seqx.hub import load_model_ensemble
-from seqx.training.rng import set_seed
 from seqx.training.trainer import move_to
 
 
@@ -43,14 +40,8 @@ def interactive(
     out: TextIO | None = None,
 ) -> None:
     """Translate every input line; print S, H, D and P lines per line, in order."""
-    if not cfg.path:
-        raise SeqxError("give the checkpoint to decode with: --path CHECKPOINT")
     out = out or sys.stdout
-    set_seed(cfg.seed)
-    device = torch.device("cuda" if torch.cuda.is_available() and not cfg.cpu else "cpu")
-    loaded = load_model_ensemble(
-        cfg.path.split(":"), data=cfg.data, pm=pm, device=device, dataset_format=dataset_format
-    )
+    device, loaded = load_for_decoding(cfg, pm, dataset_format)
     task, models = loaded.task, loaded.models
     src_dict, tgt_dict = task.source_dictionary, task.target_dictionary
     source = folder_pipeline(pm.registry, cfg.data, task.cfg.source_lang)

@@ -7,24 +7,16 @@ fixture; test classes subclass the conformance suites::
         plugin = "seqx_mything.plugin"
 """
 
-from seqx.testing.conformance import ComponentConformance, PluginConformance
+from typing import Any
+
+from seqx.testing import conformance
+from seqx.testing.conformance import ComponentConformance as ComponentConformance
+from seqx.testing.conformance import PluginConformance as PluginConformance
 from seqx.testing.harness import PluginHarness
 
-__all__ = [
-    "BPEConformance",
-    "ComponentConformance",
-    "DatasetFormatConformance",
-    "IncrementalDecoderConformance",
-    "LRSchedulerConformance",
-    "ModelConformance",
-    "OptimizerConformance",
-    "PluginConformance",
-    "PluginHarness",
-    "TokenizerConformance",
-]
+__all__ = [*conformance.__all__, "PluginHarness"]
 
 
-def __getattr__(name: str) -> object:
-    from seqx.testing import conformance
-
+def __getattr__(name: str) -> Any:
+    # the kind-specific suites import torch or numpy; load them when asked for
     return getattr(conformance, name)

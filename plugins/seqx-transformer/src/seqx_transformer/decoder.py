@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import IncrementalDecoder, IncrementalState, dropout
+from seqx.models import IncrementalDecoder, IncrementalState
 from seqx_transformer.config import TransformerConfig
+from seqx_transformer.embedding import TransformerEmbedding
 from seqx_transformer.layers import DecoderLayer
-from seqx_transformer.positions import positional_embedding
 
 
 class TransformerDecoder(IncrementalDecoder):
@@ -28,17 +27,15 @@ class TransformerDecoder(IncrementalDecoder):
         dim = cfg.decoder_embed_dim
         assert dim is not None and cfg.decoder_output_dim is not None
         self.padding_idx = embed_tokens.padding_idx
-        self.embed_tokens = embed_tokens
-        self.embed_scale = 1.0 if cfg.no_scale_embedding else math.sqrt(dim)
-        self.embed_positions = (
-            None
-            if cfg.no_token_positional_embeddings
-            else positional_embedding(
-                cfg.decoder_learned_pos, cfg.max_target_positions, dim, self.padding_idx
-            )
+        self.embedding = TransformerEmbedding(
+            embed_tokens,
+            learned_pos=cfg.decoder_learned_pos,
+            max_positions=cfg.max_target_positions,
+            no_positions=cfg.no_token_positional_embeddings,
+            no_scale=cfg.no_scale_embedding,
+            layernorm=cfg.layernorm_embedding,
+            dropout=cfg.dropout,
         )
-        self.layernorm_embedding = nn.LayerNorm(dim) if cfg.layernorm_embedding else None
-        self.dropout = cfg.dropout
         self.layers = nn.ModuleList(DecoderLayer(cfg) for _ in range(cfg.decoder_layers))
         self.layer_norm = nn.LayerNorm(dim) if cfg.decoder_normalize_before else None
         self.project_out_dim = (
@@ -63,14 +60,7 @@ class TransformerDecoder(IncrementalDecoder):
         incremental_state: IncrementalState | None = None,
         **kwargs: Any,
     ) -> tuple[Tensor, dict[str, Any]]:
-        incremental = incremental_state is not None
-        tokens = prev_output_tokens[:, -1:] if incremental else prev_output_tokens
-        x = self.embed_scale * self.embed_tokens(tokens)
-        if self.embed_positions is not None:
-            x = x + self.embed_positions(prev_output_tokens, incremental=incremental)
-        if self.layernorm_embedding is not None:
-            x = self.layernorm_embedding(x)
-        x = dropout(x, self.dropout, self.training)
+        x = self.embedding(prev_output_tokens, incremental=incremental_state is not None)
         enc = encoder_out["encoder_out"] if encoder_out is not None else None
         enc_mask = encoder_out["encoder_padding_mask"] if encoder_out is not None else None
         for layer in self.layers:
@@ -80,6 +70,11 @@ class TransformerDecoder(IncrementalDecoder):
         if self.project_out_dim is not None:
             x = self.project_out_dim(x)
         return x, {}
+
+    @property
+    def embed_tokens(self) -> nn.Embedding:
+        """The token embedding (fairseq's attribute name)."""
+        return self.embedding.embed_tokens
 
     def static_cache_keys(self) -> set[str]:
         return {layer.encoder_attn.key for layer in self.layers}  # type: ignore[union-attr]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from torch import Tensor, nn
 
-from seqx.models import Encoder, dropout
+from seqx.models import Encoder
 from seqx_transformer.config import TransformerConfig
+from seqx_transformer.embedding import TransformerEmbedding
 from seqx_transformer.layers import EncoderLayer
-from seqx_transformer.positions import positional_embedding
 
 
 class TransformerEncoder(Encoder):
@@ -23,17 +22,15 @@ class TransformerEncoder(Encoder):
         super().__init__(dictionary)
         dim = cfg.encoder_embed_dim
         self.padding_idx = embed_tokens.padding_idx
-        self.embed_tokens = embed_tokens
-        self.embed_scale = 1.0 if cfg.no_scale_embedding else math.sqrt(dim)
-        self.embed_positions = (
-            None
-            if cfg.no_token_positional_embeddings
-            else positional_embedding(
-                cfg.encoder_learned_pos, cfg.max_source_positions, dim, self.padding_idx
-            )
+        self.embedding = TransformerEmbedding(
+            embed_tokens,
+            learned_pos=cfg.encoder_learned_pos,
+            max_positions=cfg.max_source_positions,
+            no_positions=cfg.no_token_positional_embeddings,
+            no_scale=cfg.no_scale_embedding,
+            layernorm=cfg.layernorm_embedding,
+            dropout=cfg.dropout,
         )
-        self.layernorm_embedding = nn.LayerNorm(dim) if cfg.layernorm_embedding else None
-        self.dropout = cfg.dropout
         self.layers = nn.ModuleList(EncoderLayer(cfg) for _ in range(cfg.encoder_layers))
         self.layer_norm = nn.LayerNorm(dim) if cfg.encoder_normalize_before else None
         self.max_source_positions = cfg.max_source_positions
@@ -41,12 +38,7 @@ class TransformerEncoder(Encoder):
     def forward(
         self, src_tokens: Tensor, src_lengths: Tensor | None = None, **kwargs: Any
     ) -> dict[str, Tensor | None]:
-        x = self.embed_scale * self.embed_tokens(src_tokens)
-        if self.embed_positions is not None:
-            x = x + self.embed_positions(src_tokens)
-        if self.layernorm_embedding is not None:
-            x = self.layernorm_embedding(x)
-        x = dropout(x, self.dropout, self.training)
+        x = self.embedding(src_tokens)
         padding_mask = src_tokens.eq(self.padding_idx)
         has_pads = bool(padding_mask.any())
         mask = padding_mask if has_pads else None
@@ -57,6 +49,11 @@ class TransformerEncoder(Encoder):
         if self.layer_norm is not None:
             x = self.layer_norm(x)
         return {"encoder_out": x, "encoder_padding_mask": mask}
+
+    @property
+    def embed_tokens(self) -> nn.Embedding:
+        """The token embedding (fairseq's attribute name)."""
+        return self.embedding.embed_tokens
 
     def max_positions(self) -> int:
         return self.max_source_positions
