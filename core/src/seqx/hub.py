@@ -111,6 +111,7 @@ def load_model_ensemble(
         model_sec = cfg.sections["model"]
         model_cls = registry.get("model", model_sec.name).load()
         model = task.build_model(model_sec.config, model_cls)
+        state["model"] = model.upgrade_state_dict(dict(state["model"]))
         _check_vocab(path, state["model"], model)
         model.load_state_dict(state["model"])
         models.append(model.to(device).eval())

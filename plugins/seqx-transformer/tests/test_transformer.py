@@ -126,3 +126,13 @@ def test_sinusoidal_positions_match_fairseq():
     torch.testing.assert_close(table[2], want, atol=1e-6, rtol=0)
     tokens = torch.tensor([[1, 1, 5, 6], [7, 8, 9, 2]])
     assert make_positions(tokens, 1).tolist() == [[1, 1, 2, 3], [2, 3, 4, 5]]
+
+
+def test_checkpoints_with_the_older_embedding_keys_load(seqx_plugins):
+    _, model = _build(seqx_plugins, "transformer_tiny", share_all_embeddings=True)
+    state = model.state_dict()
+    old = {k.replace("embedding.", ""): v for k, v in state.items()}
+    assert "encoder.embed_tokens.weight" in old
+    upgraded = model.upgrade_state_dict(dict(old))
+    assert set(upgraded) == set(state)
+    model.load_state_dict(upgraded)

@@ -119,7 +119,6 @@ class SequenceGenerator:
         for step in range(max_len + 1):
             cur = sent_ids.numel()
             lprobs = model.log_probs(tokens[:, : step + 1], encoder_outs, cfg.temperature)
-            lprobs = torch.nan_to_num(lprobs, nan=-math.inf)
             lprobs[:, self.pad] = -math.inf
             lprobs[:, self.unk] -= cfg.unkpen
             if step >= max_len:

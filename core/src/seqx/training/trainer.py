@@ -173,7 +173,9 @@ class Trainer:
         saved = (state.get("config") or {}).get("model") or {}
         current = self.run_config.sections["model"]
         try:
-            self.model.load_state_dict(state["model"])
+            upgrade = getattr(self.model, "upgrade_state_dict", None)
+            model_state = upgrade(dict(state["model"])) if upgrade else state["model"]
+            self.model.load_state_dict(model_state)
         except RuntimeError as exc:
             was = saved.get("_arch") or saved.get("_name")
             now = current.arch or current.name

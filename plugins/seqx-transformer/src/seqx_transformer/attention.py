@@ -57,6 +57,16 @@ class MultiheadAttention(nn.Module):
         nn.init.xavier_uniform_(self.out_proj.weight)
         nn.init.zeros_(self.out_proj.bias)
 
+    def _single_query(self, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> Tensor:
+        """Attention of one query position (incremental decoding): on CPU, two small batched
+        matmuls beat the fused kernel's per-call overhead several times over."""
+        # K @ q^T keeps the cached keys in place (only the one-row query is transposed)
+        scores = torch.matmul(k, q.transpose(-1, -2)) * (self.head_dim**-0.5)  # B H S 1
+        if mask is not None:
+            scores = scores.masked_fill(~mask.transpose(-1, -2), float("-inf"))
+        weights = torch.softmax(scores, dim=-2, dtype=torch.float32).to(v.dtype)
+        return torch.matmul(weights.transpose(-1, -2), v)
+
     def _heads(self, x: Tensor) -> Tensor:
         b, t, _ = x.shape
         return x.view(b, t, self.num_heads, self.head_dim).transpose(1, 2)
@@ -103,6 +113,9 @@ class MultiheadAttention(nn.Module):
             mask = ~key_padding_mask[:, None, None, :]
         dtype = q.dtype
         on_cpu = q.device.type == "cpu"
+        if on_cpu and q.size(2) == 1 and not (self.training and self.dropout > 0):
+            out = self._single_query(q, k, v, mask)
+            return self.out_proj(out.transpose(1, 2).reshape(q.size(0), 1, self.embed_dim))
         if on_cpu and dtype != torch.float32:
             # CPU attention kernels are much slower in bf16/fp16 than in fp32
             q, k, v = q.float(), k.float(), v.float()

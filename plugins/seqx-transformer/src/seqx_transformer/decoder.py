@@ -9,7 +9,7 @@ from torch import Tensor, nn
 
 from seqx.models import IncrementalDecoder, IncrementalState
 from seqx_transformer.config import TransformerConfig
-from seqx_transformer.embedding import TransformerEmbedding
+from seqx_transformer.embedding import TransformerEmbedding, upgrade_embedding_keys
 from seqx_transformer.layers import DecoderLayer
 
 
@@ -70,6 +70,9 @@ class TransformerDecoder(IncrementalDecoder):
         if self.project_out_dim is not None:
             x = self.project_out_dim(x)
         return x, {}
+
+    def upgrade_state_dict_named(self, state_dict: dict[str, Tensor], name: str) -> None:
+        upgrade_embedding_keys(state_dict, name)
 
     @property
     def embed_tokens(self) -> nn.Embedding:

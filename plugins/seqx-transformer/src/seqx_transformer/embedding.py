@@ -46,3 +46,12 @@ class TransformerEmbedding(nn.Module):
         if self.layernorm_embedding is not None:
             x = self.layernorm_embedding(x)
         return dropout(x, self.dropout, self.training)
+
+
+def upgrade_embedding_keys(state_dict: dict, name: str) -> None:
+    """Move ``NAME.embed_tokens`` (and positions, layer norm) under ``NAME.embedding``,
+    where checkpoints written before the embedding module kept them."""
+    prefix = f"{name}." if name else ""
+    for old in ("embed_tokens", "embed_positions", "layernorm_embedding"):
+        for key in [k for k in state_dict if k.startswith(f"{prefix}{old}.")]:
+            state_dict[f"{prefix}embedding.{key[len(prefix) :]}"] = state_dict.pop(key)

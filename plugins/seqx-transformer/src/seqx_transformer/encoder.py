@@ -8,7 +8,7 @@ from torch import Tensor, nn
 
 from seqx.models import Encoder
 from seqx_transformer.config import TransformerConfig
-from seqx_transformer.embedding import TransformerEmbedding
+from seqx_transformer.embedding import TransformerEmbedding, upgrade_embedding_keys
 from seqx_transformer.layers import EncoderLayer
 
 
@@ -49,6 +49,9 @@ class TransformerEncoder(Encoder):
         if self.layer_norm is not None:
             x = self.layer_norm(x)
         return {"encoder_out": x, "encoder_padding_mask": mask}
+
+    def upgrade_state_dict_named(self, state_dict: dict[str, Tensor], name: str) -> None:
+        upgrade_embedding_keys(state_dict, name)
 
     @property
     def embed_tokens(self) -> nn.Embedding:
