@@ -40,6 +40,7 @@ def main() -> None:
             "--scoring",
             "sacrebleu",
             "--quiet",
+            *(["--amp"] if args.amp else []),
         )
         line = next(x for x in proc.stderr.splitlines() if x.startswith("Translated"))
         m = re.search(r"\(([\d.]+) sentences/s, ([\d.]+) tokens/s\)", line)
