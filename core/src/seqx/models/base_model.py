@@ -26,8 +26,10 @@ class BaseModel(nn.Module):
         decoder = getattr(self, "decoder", None)
         if isinstance(decoder, Decoder):
             return decoder.get_normalized_probs(net_output, log_probs, sample)
-        logits = net_output[0].float()
-        return torch.log_softmax(logits, -1) if log_probs else torch.softmax(logits, -1)
+        logits = net_output[0]
+        if log_probs:
+            return torch.log_softmax(logits, -1, dtype=torch.float32)
+        return torch.softmax(logits, -1, dtype=torch.float32)
 
     def get_targets(self, sample: dict[str, Any], net_output: Any) -> Tensor:
         """The targets the scores are compared with."""

@@ -43,10 +43,10 @@ class Decoder(nn.Module):
         self, net_output: tuple[Tensor, Any], log_probs: bool, sample: Any = None
     ) -> Tensor:
         """(Log-)probabilities from ``net_output``'s scores, computed in float32."""
-        logits = net_output[0].float()
+        logits = net_output[0]
         if log_probs:
-            return torch.log_softmax(logits, dim=-1)
-        return torch.softmax(logits, dim=-1)
+            return torch.log_softmax(logits, dim=-1, dtype=torch.float32)
+        return torch.softmax(logits, dim=-1, dtype=torch.float32)
 
     def max_positions(self) -> int | None:
         """The longest target the decoder accepts (None: no limit)."""
