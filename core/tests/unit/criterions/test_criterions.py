@@ -74,7 +74,7 @@ def test_label_smoothed_loss_golden(eps):
     )
     loss, sample_size, log = crit(model, batch)
     want_loss, want_nll = _manual(model, batch, task.target_dictionary.pad(), eps)
-    assert float(loss) == pytest.approx(want_loss, rel=1e-5)
+    assert float(loss.detach()) == pytest.approx(want_loss, rel=1e-5)
     assert float(log["nll_loss"]) == pytest.approx(want_nll, rel=1e-5)
     assert sample_size == batch["ntokens"] == 13
     stats = crit.reduce_metrics([log])
@@ -93,7 +93,7 @@ def test_fast_path_equals_generic_path():
             task, model, batch = _setup(cls)
             loss, _, _ = crit_cls(cfg, task)(model, batch)
             loss.backward()
-            results.append((float(loss), [p.grad.clone() for p in model.parameters()]))
+            results.append((float(loss.detach()), [p.grad.clone() for p in model.parameters()]))
         assert results[0][0] == pytest.approx(results[1][0], rel=1e-5)
         for a, b in zip(results[0][1], results[1][1]):
             torch.testing.assert_close(a, b, atol=1e-6, rtol=1e-5)
@@ -104,7 +104,7 @@ def test_cross_entropy_and_sentence_avg():
     crit = CrossEntropyCriterion(CrossEntropyConfig(sentence_avg=True), task)
     loss, sample_size, log = crit(model, batch)
     _, want_nll = _manual(model, batch, task.target_dictionary.pad(), 0.0)
-    assert float(loss) == pytest.approx(want_nll, rel=1e-5)
+    assert float(loss.detach()) == pytest.approx(want_nll, rel=1e-5)
     assert sample_size == 3
     stats = crit.reduce_metrics([log])
     assert stats["loss"] == pytest.approx(want_nll / 3 / math.log(2), rel=1e-5)
