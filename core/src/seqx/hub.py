@@ -1,8 +1,8 @@
-"""Python API: load checkpoints into a task and models; translate strings.
+"""Python API: load checkpoints into a task and models.
 
-``load_model_ensemble`` is what ``seqx generate`` and ``seqx interactive`` use;
-``from_pretrained`` wraps a checkpoint and its data folder for translating
-raw text from Python.
+``load_model_ensemble`` is what ``seqx generate`` and ``seqx interactive`` use:
+it checks that the plugins a checkpoint needs are installed, upgrades older
+formats and rebuilds each model with the installed component's config class.
 """
 
 from __future__ import annotations

@@ -210,7 +210,6 @@ class PluginManager(pluggy.PluginManager):
                 continue
             self.add_plugin(module, prov, location=getattr(module, "__file__", None))
         for name in sorted((allow or set()) - found):
-            installed = sorted({i.name for i in self.infos if i.provenance.source == "entrypoint"})
             msg = f"{ENV_LOAD} names '{name}', which is not an installed seqx plugin"
             all_names = [_norm(e.name) for e in entry_points(group=ENTRY_POINT_GROUP)]
             close = difflib.get_close_matches(name, all_names, n=1)

@@ -37,10 +37,5 @@ class Dataset(torch.utils.data.Dataset):
         """Indices in the order batches are formed from (similar sizes together)."""
         return np.arange(len(self), dtype=np.int64)
 
-    @property
-    def supports_prefetch(self) -> bool:
-        """Whether ``prefetch`` does anything."""
-        return False
-
     def set_epoch(self, epoch: int) -> None:
         """Called at the start of every epoch."""

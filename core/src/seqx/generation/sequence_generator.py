@@ -8,6 +8,7 @@ what is still being searched.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -67,9 +68,9 @@ class SequenceGenerator:
     """Generates translations of a batch with beam search or sampling."""
 
     def __init__(self, tgt_dict: Any, cfg: GenerationConfig | None = None, **overrides: Any):
-        cfg = cfg or GenerationConfig()
-        for key, value in overrides.items():
-            setattr(cfg, key, value)
+        cfg = dataclasses.replace(
+            cfg or GenerationConfig(), **overrides
+        )  # the caller's stays as is
         self.cfg = cfg
         self.pad, self.eos, self.unk = tgt_dict.pad(), tgt_dict.eos(), tgt_dict.unk()
         self.vocab_size = len(tgt_dict)
@@ -257,7 +258,7 @@ class SequenceGenerator:
 
     def _ban_repeats(self, lprobs: Tensor, generated: Tensor, n: int) -> None:
         """Forbid tokens that would complete an n-gram already in the hypothesis."""
-        if generated.size(1) < n - 1 or generated.size(1) < n:
+        if generated.size(1) < n:
             return
         tail = generated[:, generated.size(1) - (n - 1) :] if n > 1 else generated[:, :0]
         grams = generated.unfold(1, n, 1)  # rows x count x n

@@ -47,7 +47,6 @@ class Trainer:
         components: dict[str, Chosen],
     ) -> None:
         self.run_config = run_config
-        self.cfg = run_config
         self.task = task
         self.device = device
         self.model = model.to(device)
