@@ -99,13 +99,16 @@ class IncrementalDecoder(Decoder):
         first), skipping static caches when every row stays among the beams
         of its own sentence; a decoder caching other layouts overrides this.
         """
-        sizes = [v.size(0) for c in incremental_state.values() for v in c.values() if v is not None]
-        if not sizes:
+        rows = next(
+            (v.size(0) for c in incremental_state.values() for v in c.values() if v is not None),
+            None,
+        )
+        if rows is None:
             return
-        check_new_order(new_order, sizes[0], "reorder_incremental_state")
+        check_new_order(new_order, rows, "reorder_incremental_state")
         static = self.static_cache_keys()
         skip_static = False
-        if static and new_order.numel() == sizes[0]:
+        if static and new_order.numel() == rows:
             group = torch.arange(new_order.numel(), device=new_order.device) // self.beam_size
             skip_static = bool(torch.equal(new_order // self.beam_size, group))
         for key, cache in incremental_state.items():
