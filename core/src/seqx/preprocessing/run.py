@@ -152,6 +152,7 @@ def preprocess(
     staging = os.path.join(destdir, f"{STAGING_PREFIX}{os.getpid()}")
     os.makedirs(staging)
     report = Report(destdir=destdir)
+    fmt_obj: Any = fmt.build()
     try:
         with _executor(cfg.workers) as ex:
             bpes = _prepare_bpe(cfg, langs, splits, staging, tokenizer, bpe, ex, log)
@@ -159,14 +160,16 @@ def preprocess(
             dicts = _dictionaries(cfg, langs, word_counts, staging, log)
             report.dictionaries = {lang: len(d) for lang, d in dicts.items()}
             if not cfg.dict_only:
-                report.splits = _binarize(cfg, langs, splits, encoded, dicts, fmt, staging, ex)
+                report.splits = _binarize(
+                    cfg, langs, splits, encoded, dicts, fmt, fmt_obj, staging, ex
+                )
         for split, by_lang in report.splits.items():
             for lang, st in by_lang.items():
                 log(
                     f"[{lang}] {split}: {st.sentences} sents, {st.tokens} tokens, "
                     f"{st.unk_rate:.3f}% replaced by <unk>"
                 )
-        _publish(cfg, langs, staging, fmt, tokenizer, bpes, report)
+        _publish(cfg, langs, staging, fmt, fmt_obj, tokenizer, bpes, report)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report.seconds = time.perf_counter() - start_time
@@ -337,10 +340,10 @@ def _binarize(
     chunks: dict[tuple[str, str], list[tuple[str, int, int]]],
     dicts: dict[str, Dictionary],
     fmt: ComponentSpec,
+    fmt_obj: Any,
     staging: str,
     ex: Executor,
 ) -> dict[str, dict[str, SplitStats]]:
-    fmt_obj: Any = fmt.build()
     stats: dict[str, dict[str, SplitStats]] = {}
     jobs: list[tuple[str, str, str, BinarizeTask]] = []
     for split, _, _ in splits:
@@ -350,22 +353,9 @@ def _binarize(
             if fmt_obj.stores_text:
                 _concatenate(parts, final)
             for i, (path, a, b) in enumerate(parts):
-                jobs.append(
-                    (
-                        split,
-                        lang,
-                        final,
-                        BinarizeTask(path, a, b, f"{final}.part{i}", dicts[lang], fmt),
-                    )
-                )
-    if fmt_obj.stores_text:  # count only: write the parts with a binary format to a sink
-        from seqx.registry import Entry
-
-        counting = ComponentSpec(
-            Entry("dataset_format", "_count", "seqx.preprocessing.counting:CountingFormat"),
-            None,
-        )
-        jobs = [(s, lang, f, dataclasses.replace(t, fmt=counting)) for s, lang, f, t in jobs]
+                out = None if fmt_obj.stores_text else f"{final}.part{i}"
+                task = BinarizeTask(path, a, b, out, dicts[lang], fmt)
+                jobs.append((split, lang, final, task))
     results = list(ex.map(binarize_chunk, [job for *_, job in jobs]))
     finals: dict[str, list[str]] = {}
     for (split, lang, final, job), (n, tokens, replaced) in zip(jobs, results):
@@ -373,17 +363,17 @@ def _binarize(
         st.sentences += n
         st.tokens += tokens
         st.replaced += replaced
-        finals.setdefault(final, []).append(job.out_prefix)
-    if not fmt_obj.stores_text:
-        for final, part_prefixes in finals.items():
-            lang = final.rsplit(".", 1)[1]
-            writer = fmt_obj.writer(final, len(dicts[lang]))
-            for part in part_prefixes:
-                writer.merge_file_(part)
-            writer.finalize()
-            for part in part_prefixes:
-                for f in fmt_obj.files(part):
-                    os.remove(f)
+        if job.out_prefix is not None:
+            finals.setdefault(final, []).append(job.out_prefix)
+    for final, part_prefixes in finals.items():
+        lang = final.rsplit(".", 1)[1]
+        writer = fmt_obj.writer(final, len(dicts[lang]))
+        for part in part_prefixes:
+            writer.merge_file_(part)
+        writer.finalize()
+        for part in part_prefixes:
+            for f in fmt_obj.files(part):
+                os.remove(f)
     return stats
 
 
@@ -400,11 +390,11 @@ def _publish(
     langs: list[str],
     staging: str,
     fmt: ComponentSpec,
+    fmt_obj: Any,
     tokenizer: ComponentSpec | None,
     bpes: dict[str, ComponentSpec],
     report: Report,
 ) -> None:
-    fmt_obj: Any = fmt.build()
     names = [f"dict.{lang}.txt" for lang in dict.fromkeys(langs)]
     for split in report.splits:
         for lang in langs:

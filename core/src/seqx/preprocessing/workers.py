@@ -45,21 +45,20 @@ def encode_chunk(task: EncodeTask) -> tuple[int, Counter[str] | None]:
 
 @dataclass
 class BinarizeTask:
-    """Binarize lines [start, end) of encoded text ``path`` into dataset ``out_prefix``."""
+    """Binarize lines [start, end) of encoded text ``path`` into dataset ``out_prefix``
+    (with ``out_prefix`` None, only count: text formats keep the text itself)."""
 
     path: str
     start: int
     end: int
-    out_prefix: str
+    out_prefix: str | None
     dictionary: Dictionary
     fmt: ComponentSpec
 
 
 def binarize_chunk(task: BinarizeTask) -> tuple[int, int, int]:
     """Write a chunk as a dataset; returns (sentences, tokens, tokens replaced by <unk>)."""
-    fmt: Any = task.fmt.build()
     d = task.dictionary
-    writer = fmt.writer(task.out_prefix, len(d))
     unk_word, unk = d.unk_word, d.unk()
     arrays = []
     tokens = replaced = 0
@@ -71,6 +70,10 @@ def binarize_chunk(task: BinarizeTask) -> tuple[int, int, int]:
         if hits:
             replaced += hits - words.count(unk_word)
         arrays.append(ids)
+    if task.out_prefix is None:
+        return len(arrays), tokens, replaced
+    fmt: Any = task.fmt.build()
+    writer = fmt.writer(task.out_prefix, len(d))
     if hasattr(writer, "add_items"):
         writer.add_items(arrays)
     else:
