@@ -69,8 +69,10 @@ class Run:
             model.max_positions(),  # type: ignore[operator]
         )
         self.best: dict[str, Any] | None = None
-        for split in self.valid_subsets:  # size errors surface before any training
-            self.batch_iterator(split, 1, train=False)
+        # built once, before any training, so that size errors surface at once
+        self.valid_iterators = {
+            split: self.batch_iterator(split, 1, train=False) for split in self.valid_subsets
+        }
         self.say(
             f"model {run_config.sections['model'].arch}: "
             f"{sum(p.numel() for p in model.parameters()):,} parameters, on {self.device}"
@@ -204,7 +206,7 @@ class Run:
     def validate(self, epoch: int) -> dict[str, Any] | None:
         result = None
         for split in self.valid_subsets:
-            itr = self.batch_iterator(split, 1, train=False).next_epoch_itr(shuffle=False)
+            itr = self.valid_iterators[split].next_epoch_itr(shuffle=False)
             acc = StatsAccumulator()
             for sample in itr:
                 if sample:
