@@ -8,14 +8,9 @@ import time
 from typing import Any, TextIO
 
 from seqx.generation.config import GenerateConfig, GenerationConfig
+from seqx.generation.decoding import autocast, load_for_decoding
 from seqx.generation.sequence_generator import SequenceGenerator
-from seqx.generation.text import (
-    autocast,
-    folder_pipeline,
-    hypothesis_lines,
-    load_for_decoding,
-    post_process_symbol,
-)
+from seqx.generation.text import folder_pipeline, hypothesis_lines, post_process_symbol
 from seqx.tasks.task import resolve_max_positions
 from seqx.training.trainer import move_to
 

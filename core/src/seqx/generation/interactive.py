@@ -9,14 +9,9 @@ from typing import Any, TextIO
 from seqx.data.language_pair_dataset import collate
 from seqx.errors import SeqxError
 from seqx.generation.config import GenerationConfig, InteractiveConfig
+from seqx.generation.decoding import autocast, load_for_decoding
 from seqx.generation.sequence_generator import SequenceGenerator
-from seqx.generation.text import (
-    autocast,
-    folder_pipeline,
-    hypothesis_lines,
-    load_for_decoding,
-    post_process_symbol,
-)
+from seqx.generation.text import folder_pipeline, hypothesis_lines, post_process_symbol
 from seqx.training.trainer import move_to
 
 

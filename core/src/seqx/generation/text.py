@@ -61,36 +61,3 @@ def hypothesis_lines(
         hypo_str,
         detok,
     )
-
-
-def autocast(device: Any, enabled: bool) -> Any:
-    """The autocast context of ``--amp`` for decoding on ``device``."""
-    import contextlib
-
-    import torch
-
-    if not enabled:
-        return contextlib.nullcontext()
-    dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
-    return torch.autocast(device.type, dtype=dtype)
-
-
-def load_for_decoding(cfg: Any, pm: Any, dataset_format: str | None) -> tuple[Any, Any]:
-    """Seed, pick the device and load ``--path``'s models: returns (device, Loaded)."""
-    import torch
-
-    from seqx.hub import load_model_ensemble
-    from seqx.training.rng import set_seed
-
-    if not cfg.path:
-        raise SeqxError("give the checkpoint to decode with: --path CHECKPOINT")
-    set_seed(cfg.seed)
-    device = torch.device("cuda" if torch.cuda.is_available() and not cfg.cpu else "cpu")
-    loaded = load_model_ensemble(
-        cfg.path.split(os.pathsep),
-        data=cfg.data,
-        pm=pm,
-        device=device,
-        dataset_format=dataset_format,
-    )
-    return device, loaded
