@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -54,18 +54,26 @@ TRAINING = [
 
 
 def seqx(*args: object, log: Path | None = None) -> tuple[subprocess.CompletedProcess, float, int]:
-    """Run ``python -m seqx ARGS``; returns the process, wall seconds and peak RSS (MiB)."""
+    """Run ``python -m seqx ARGS``; returns the process, wall seconds and its peak RSS (MiB).
+
+    The peak is that process's own (``os.wait4``), not the maximum over every
+    child so far that ``RUSAGE_CHILDREN`` would give.
+    """
     cmd = [sys.executable, "-m", "seqx", *map(str, args)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(cmd, proc.returncode, out.read(), err.read())
     if log is not None:
-        log.write_text(proc.stdout + "\n" + proc.stderr)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
-    return proc, wall, max(peak, before) // 1024
+        log.write_text(done.stdout + "\n" + done.stderr)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
+    return done, wall, usage.ru_maxrss // 1024
 
 
 def json_logs(text: str) -> list[dict]:
