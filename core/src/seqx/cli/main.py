@@ -160,7 +160,9 @@ def cli(plugin_dirs: tuple[str, ...], disabled: tuple[str, ...]) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the ``seqx`` command line with ``argv`` (default: ``sys.argv[1:]``)."""
     from seqx import plugins
+    from seqx.runtime import bound_kernel_caches
 
+    bound_kernel_caches()
     args = list(sys.argv[1:] if argv is None else argv)
     previous = warnings.formatwarning
     warnings.formatwarning = _format_warning  # type: ignore[assignment]

@@ -1,3 +1,5 @@
+import os
+
 import click
 
 from seqx.cli.main import prescan
@@ -47,3 +49,12 @@ def test_prescan_takes_global_plugin_options_anywhere():
 def test_bad_plugin_option(seqx):
     code, _, err = seqx("-p", "foo", "plugins")
     assert code == 2 and "-p takes no:NAME" in err
+
+
+def test_the_command_line_caps_kernel_caches(monkeypatch, seqx):
+    from seqx.runtime import KERNEL_CACHE_VARIABLES
+
+    for name in KERNEL_CACHE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    seqx("--help")
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == "16"
