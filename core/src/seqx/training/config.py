@@ -45,6 +45,12 @@ class DatasetConfig:
     """The data split to train on."""
     valid_subset: str = "valid"
     """Comma-separated data splits to validate on."""
+    validate_interval: int = 1
+    """Validate every N epochs."""
+    validate_interval_updates: int = 0
+    """Also validate every N updates (0: only at the end of epochs)."""
+    disable_validation: bool = False
+    """Never validate (checkpoint_best.pt is then not written)."""
 
 
 @dataclass(kw_only=True)
@@ -83,6 +89,25 @@ class CheckpointConfig:
     """Do not write checkpoint_last.pt."""
     keep_last_epochs: int = -1
     """Keep only the last N epoch checkpoints (-1: all)."""
+    save_interval_updates: int = 0
+    """Also save checkpoint_EPOCH_UPDATES.pt (and checkpoint_last.pt) every N updates."""
+    keep_interval_updates: int = -1
+    """Keep only the last N checkpoints saved by --save-interval-updates (-1: all)."""
+    keep_best_checkpoints: int = -1
+    """Keep the N best checkpoints as checkpoint.best_METRIC_VALUE.pt (-1: none)."""
+    patience: int = -1
+    """Stop when the validation metric has not improved for N validations (-1: never)."""
+    finetune_from_model: str | None = None
+    """Start from this checkpoint's model weights only (a fresh optimizer, schedule and
+    data order); ignored once --save-dir has a checkpoint_last.pt to resume from."""
+    reset_optimizer: bool = False
+    """Do not restore the optimizer state from the checkpoint."""
+    reset_lr_scheduler: bool = False
+    """Do not restore the learning rate schedule from the checkpoint."""
+    reset_dataloader: bool = False
+    """Do not restore the data position: start at the beginning of epoch 1."""
+    reset_meters: bool = False
+    """Do not restore the logged running sums and the best metric."""
     best_checkpoint_metric: str = "loss"
     """Validation metric that picks checkpoint_best.pt."""
     maximize_best_checkpoint_metric: bool = False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from typing import Any, TextIO
@@ -14,7 +13,9 @@ from seqx.data.iterators import EpochBatchIterator, GroupedIterator
 from seqx.errors import SeqxError
 from seqx.tasks.task import resolve_max_positions
 from seqx.training.checkpoint_io import atomic_write, copy_atomic, save_state
+from seqx.training.checkpoint_policy import checkpoint_names, is_better, remove_stale
 from seqx.training.components import SECTION_KINDS, Chosen, build, chosen
+from seqx.training.config import CheckpointConfig
 from seqx.training.progress import Progress, default_format
 from seqx.training.rng import set_seed
 from seqx.training.stats import StatsAccumulator
@@ -69,6 +70,7 @@ class Run:
             model.max_positions(),  # type: ignore[operator]
         )
         self.best: dict[str, Any] | None = None
+        self.patience: dict[str, Any] = {"best": None, "runs": 0}
         # built once, before any training, so that size errors surface at once
         self.valid_iterators = {
             split: self.batch_iterator(split, 1, train=False) for split in self.valid_subsets
@@ -150,11 +152,31 @@ class Run:
         return path if os.path.isabs(path) else os.path.join(self.save_dir, path)
 
     def is_better(self, value: float) -> bool:
-        if self.best is None:
+        return is_better(self.cfg.checkpoint, value, self.best)
+
+    def should_stop_early(self, valid_stats: dict[str, Any]) -> bool:
+        """``--patience``: True after that many validations without improvement."""
+        ck = self.cfg.checkpoint
+        value = valid_stats.get(ck.best_checkpoint_metric)
+        if ck.patience <= 0 or value is None:
+            return False
+        best = self.patience["best"]
+        improved = (
+            best is None
+            or (ck.maximize_best_checkpoint_metric and value > best)
+            or (not ck.maximize_best_checkpoint_metric and value < best)
+        )
+        if improved:
+            self.patience = {"best": float(value), "runs": 0}
+            return False
+        self.patience["runs"] += 1
+        if self.patience["runs"] >= ck.patience:
+            self.say(
+                f"stopping early: {ck.best_checkpoint_metric} has not improved for "
+                f"{ck.patience} validations (--patience)"
+            )
             return True
-        if self.cfg.checkpoint.maximize_best_checkpoint_metric:
-            return value > self.best["value"]
-        return value < self.best["value"]
+        return False
 
     def save(
         self,
@@ -166,9 +188,8 @@ class Run:
         ck = self.cfg.checkpoint
         if ck.no_save:
             return
-        names = []
-        if end_of_epoch and not ck.no_epoch_checkpoints and epoch % ck.save_interval == 0:
-            names.append(f"checkpoint{epoch}.pt")
+        value = None
+        improved = False
         if valid_stats is not None:
             metric = ck.best_checkpoint_metric
             if metric not in valid_stats:
@@ -176,14 +197,23 @@ class Run:
                     f"--best-checkpoint-metric {metric} is not a validation stat "
                     f"(stats: {', '.join(valid_stats)})"
                 )
-            if self.is_better(float(valid_stats[metric])):
-                self.best = {"metric": metric, "value": float(valid_stats[metric])}
-                names.append("checkpoint_best.pt")
-        if not ck.no_last_checkpoints:
-            names.append("checkpoint_last.pt")
+            value = float(valid_stats[metric])
+            improved = self.is_better(value)
+            if improved:
+                self.best = {"metric": metric, "value": value}
+        updates = self.trainer.num_updates
+        names = checkpoint_names(ck, epoch, updates, end_of_epoch, improved, value)
         if not names:
             return
-        state = self.trainer.state_dict(epoch_itr, self.best)
+        extra = {
+            "patience": dict(self.patience),
+            "epoch_end": (
+                {"epoch": epoch, "valid_loss": valid_stats.get("loss") if valid_stats else None}
+                if end_of_epoch
+                else None
+            ),
+        }
+        state = self.trainer.state_dict(epoch_itr, self.best, extra)
         first = os.path.join(self.save_dir, names[0])
         save_state(state, first)
         for name in names[1:]:
@@ -192,14 +222,8 @@ class Run:
             self.pm.hook.seqx_checkpoint_saved(
                 trainer=self.trainer, path=os.path.join(self.save_dir, name)
             )
-        if ck.keep_last_epochs > 0:
-            for old in range(epoch - ck.keep_last_epochs, 0, -1):
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(os.path.join(self.save_dir, f"checkpoint{old}.pt"))
-        self.say(
-            f"saved {', '.join(names)} in {self.save_dir} (epoch {epoch}, "
-            f"{self.trainer.num_updates} updates)"
-        )
+        remove_stale(ck, self.save_dir)
+        self.say(f"saved {', '.join(names)} in {self.save_dir} (epoch {epoch}, {updates} updates)")
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -235,6 +259,37 @@ class Run:
             result = result or stats
         return result
 
+    def validate_and_save(
+        self, epoch_itr: EpochBatchIterator, epoch: int, end_of_epoch: bool
+    ) -> tuple[dict[str, Any] | None, bool]:
+        """After an update: validate and save when the intervals say so; whether to stop."""
+        opt, data, ck = self.cfg.optimization, self.cfg.dataset, self.cfg.checkpoint
+        trainer = self.trainer
+        updates = trainer.num_updates
+        should_stop = opt.max_update > 0 and updates >= opt.max_update
+        if opt.stop_time_hours > 0 and trainer.wall() >= opt.stop_time_hours * 3600:
+            self.say(f"stopping after {trainer.wall():.0f}s (--stop-time-hours)")
+            should_stop = True
+        every = ck.save_interval_updates
+        do_save = (
+            (end_of_epoch and epoch % ck.save_interval == 0)
+            or should_stop
+            or (every > 0 and updates > 0 and updates % every == 0)
+        )
+        every = data.validate_interval_updates
+        do_validate = not data.disable_validation and (
+            (do_save and not end_of_epoch)
+            or (end_of_epoch and epoch % data.validate_interval == 0)
+            or should_stop
+            or (every > 0 and updates > 0 and updates % every == 0)
+        )
+        valid_stats = self.validate(epoch) if do_validate else None
+        if valid_stats is not None and self.should_stop_early(valid_stats):
+            should_stop = True
+        if do_save or should_stop:
+            self.save(epoch_itr, epoch, end_of_epoch, valid_stats)
+        return valid_stats, should_stop
+
     def train_epoch(self, epoch_itr: EpochBatchIterator) -> tuple[dict[str, Any] | None, bool]:
         opt = self.cfg.optimization
         epoch = epoch_itr.next_epoch_idx
@@ -246,9 +301,9 @@ class Run:
         start = itr.n // freq
         progress = self.progress(grouped, epoch, len(grouped))
         trainer = self.trainer
-        trainer.epoch_stats.reset()
-        trainer.interval.reset()
-        max_update = opt.max_update
+        if start == 0:  # a resumed epoch keeps the sums restored from the checkpoint
+            trainer.epoch_stats.reset()
+            trainer.interval.reset()
         should_stop = False
         valid_stats = None
         for i, samples in enumerate(progress, start=start + 1):
@@ -258,24 +313,62 @@ class Run:
                     trainer.reduce(trainer.interval), "train_inner", trainer.num_updates, i
                 )
                 trainer.interval.reset()
-            reached_max = max_update > 0 and trainer.num_updates >= max_update
-            if opt.stop_time_hours > 0 and trainer.wall() >= opt.stop_time_hours * 3600:
-                self.say(f"stopping after {trainer.wall():.0f}s (--stop-time-hours)")
-                reached_max = True
             end_of_epoch = not itr.has_next()
-            if reached_max or end_of_epoch:
-                if trainer.epoch_stats.updates:
-                    progress.print(
-                        trainer.reduce(trainer.epoch_stats), "train", trainer.num_updates
-                    )
-                valid_stats = self.validate(epoch)
-                self.save(epoch_itr, epoch, end_of_epoch, valid_stats)
-                should_stop = reached_max
+            reached = opt.max_update > 0 and trainer.num_updates >= opt.max_update
+            if (end_of_epoch or reached) and trainer.epoch_stats.updates:
+                progress.print(trainer.reduce(trainer.epoch_stats), "train", trainer.num_updates)
+            valid_stats, should_stop = self.validate_and_save(epoch_itr, epoch, end_of_epoch)
+            if should_stop or end_of_epoch:
                 break
         self.pm.hook.seqx_epoch_end(
             trainer=trainer, epoch=epoch, stats=trainer.reduce(trainer.epoch_stats)
         )
         return valid_stats, should_stop
+
+    def restore(self) -> dict[str, Any] | None:
+        """Resume from --restore-file, or start from --finetune-from-model; the trainer state."""
+        ck = self.cfg.checkpoint
+        path = self.restore_path()
+        resets = {
+            "--reset-optimizer": ck.reset_optimizer,
+            "--reset-lr-scheduler": ck.reset_lr_scheduler,
+            "--reset-dataloader": ck.reset_dataloader,
+            "--reset-meters": ck.reset_meters,
+        }
+        if not os.path.exists(path):
+            default = CheckpointConfig().restore_file
+            if ck.finetune_from_model:
+                given = [flag for flag, on in resets.items() if on]
+                if given:
+                    raise SeqxError(
+                        f"--finetune-from-model starts a fresh optimizer, schedule, data order "
+                        f"and meters by itself; drop {', '.join(given)}"
+                    )
+                self.trainer.load_model_weights(ck.finetune_from_model)
+                self.say(f"loaded the model weights of {ck.finetune_from_model} to fine-tune")
+                return None
+            if ck.restore_file != default:
+                raise SeqxError(
+                    f"--restore-file '{ck.restore_file}' does not exist ({path}); "
+                    "give an existing checkpoint, or leave the option out to start afresh"
+                )
+            return None
+        state = self.trainer.load_checkpoint(
+            path,
+            reset_optimizer=ck.reset_optimizer,
+            reset_lr_scheduler=ck.reset_lr_scheduler,
+            reset_meters=ck.reset_meters,
+        )
+        if not ck.reset_meters:
+            self.best = state.get("best")
+            self.patience = dict(state.get("patience") or self.patience)
+        self.say(f"restored {path} ({self.trainer.num_updates} updates)")
+        if ck.reset_dataloader:
+            return None
+        epoch_end = state.get("epoch_end")
+        if epoch_end and not ck.reset_lr_scheduler:  # the step that followed that save
+            self.trainer.lr_scheduler.step(epoch_end["epoch"], epoch_end["valid_loss"])
+        return state
 
     def run(self) -> dict[str, Any]:
         ck, opt = self.cfg.checkpoint, self.cfg.optimization
@@ -284,11 +377,7 @@ class Run:
                 os.path.join(self.save_dir, "config.json"),
                 lambda f: f.write(self.cfg.to_json().encode("utf-8")),
             )
-        state = None
-        if os.path.exists(self.restore_path()):
-            state = self.trainer.load_checkpoint(self.restore_path())
-            self.best = state.get("best")
-            self.say(f"restored {self.restore_path()} ({self.trainer.num_updates} updates)")
+        state = self.restore()
         itr_state = state["train_iterator"] if state else None
         epoch_itr = self.train_iterator(itr_state["epoch"] if itr_state else 1, load=True)
         if itr_state:

@@ -30,6 +30,25 @@ class StatsAccumulator:
                 if isinstance(value, (int, float, torch.Tensor)):
                     self.sums[key] = self.sums.get(key, 0) + value
 
+    def state_dict(self) -> dict[str, Any]:
+        """The running sums as plain data (for checkpoints); elapsed time is not kept."""
+        return {
+            "sums": self.plain(),
+            "updates": self.updates,
+            "gnorm_sum": self.gnorm_sum,
+            "clipped": self.clipped,
+            "train_wall": self.train_wall,
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue the sums of :meth:`state_dict`; the interval's clock restarts now."""
+        self.reset()
+        self.sums = dict(state["sums"])
+        self.updates = int(state["updates"])
+        self.gnorm_sum = float(state["gnorm_sum"])
+        self.clipped = int(state["clipped"])
+        self.train_wall = float(state["train_wall"])
+
     def plain(self) -> dict[str, float]:
         """The sums as floats (one device sync)."""
         return {

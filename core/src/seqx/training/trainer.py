@@ -145,9 +145,15 @@ class Trainer:
     # -- checkpoints -------------------------------------------------------------------
 
     def state_dict(
-        self, epoch_itr: EpochBatchIterator, best: dict[str, Any] | None
+        self,
+        epoch_itr: EpochBatchIterator,
+        best: dict[str, Any] | None,
+        extra: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Everything needed to resume: plain data and tensors only."""
+        """Everything needed to resume: plain data and tensors only.
+
+        ``extra`` is the training loop's own state (kept under ``trainer``).
+        """
         return {
             "format_version": FORMAT_VERSION,
             "seqx_version": __version__,
@@ -163,11 +169,16 @@ class Trainer:
                 "best": best,
                 "rng": get_rng_state(),
                 "wall": self.wall(),
+                "meters": {
+                    "interval": self.interval.state_dict(),
+                    "epoch": self.epoch_stats.state_dict(),
+                },
+                **(extra or {}),
             },
         }
 
-    def load_checkpoint(self, path: str) -> dict[str, Any]:
-        """Restore model, optimizer, schedule, counters and RNGs; return the trainer state."""
+    def load_model_weights(self, path: str) -> dict[str, Any]:
+        """Load only the model weights of checkpoint ``path``; returns the whole state."""
         state = load_state(path)
         saved = (state.get("config") or {}).get("model") or {}
         current = self.run_config.sections["model"]
@@ -183,12 +194,37 @@ class Trainer:
                 f"and these options, and this run builds --arch {now} "
                 f"({str(exc).splitlines()[0]}); use a matching --arch or another --save-dir"
             ) from None
-        self.optimizer.load_state_dict(state["optimizer"])
-        self.lr_scheduler.load_state_dict(state["lr_scheduler"])
+        return state
+
+    def load_checkpoint(
+        self,
+        path: str,
+        reset_optimizer: bool = False,
+        reset_lr_scheduler: bool = False,
+        reset_meters: bool = False,
+    ) -> dict[str, Any]:
+        """Restore model, optimizer, schedule, counters, meters and RNGs (less what the
+        ``reset_*`` flags exclude); return the trainer state."""
+        state = self.load_model_weights(path)
         trainer = state["trainer"]
+        if not reset_optimizer:
+            try:
+                self.optimizer.load_state_dict(state["optimizer"])
+            except (ValueError, KeyError, RuntimeError) as exc:
+                raise SeqxError(
+                    f"the optimizer state in '{path}' does not fit this run's --optimizer "
+                    f"({exc}); add --reset-optimizer to start it afresh"
+                ) from None
+        if not reset_lr_scheduler:
+            self.lr_scheduler.load_state_dict(state["lr_scheduler"])
         self.num_updates = int(trainer["num_updates"])
         self.wall_offset = float(trainer.get("wall", 0.0))
         self.start_time = time.perf_counter()
         set_rng_state(trainer["rng"])
+        meters = trainer.get("meters")
+        if meters and not reset_meters:
+            self.interval.load_state_dict(meters["interval"])
+            self.epoch_stats.load_state_dict(meters["epoch"])
+        self.lr_scheduler.step_update(self.num_updates)
         self.model.set_num_updates(self.num_updates)  # type: ignore[operator]
         return trainer
