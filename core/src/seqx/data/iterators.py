@@ -167,12 +167,17 @@ class EpochBatchIterator:
         batches = shard_batches(batches, self.num_shards, self.shard_id)
         total = len(batches)
         offset = min(offset, total)
+        # the loader draws its workers' seeds from its own generator, not from torch's
+        # global one, so that starting an iterator (a validation, a resume) leaves the
+        # training's random stream as it was
+        generator = torch.Generator().manual_seed(self.seed * 100_003 + epoch)
         loader = torch.utils.data.DataLoader(
             self.dataset,
             collate_fn=self.collate_fn,
             batch_sampler=[b.tolist() for b in batches[offset:]],
             num_workers=self.num_workers,
             persistent_workers=False,
+            generator=generator,
         )
         return CountingIterator(loader, start=offset, total=total)
 

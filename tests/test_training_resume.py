@@ -1,0 +1,276 @@
+"""Training that can be trusted: exact resume, checkpoint policy, resets (CLI in subprocesses)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from seqx.testing.corpus import write_corpus
+
+TRAIN = [
+    "--arch",
+    "transformer_tiny",
+    "--encoder-embed-dim",
+    "32",
+    "--encoder-ffn-embed-dim",
+    "64",
+    "--dropout",
+    "0.2",
+    "--share-all-embeddings",
+    "--optimizer",
+    "adam",
+    "--lr",
+    "0.005",
+    "--lr-scheduler",
+    "inverse_sqrt",
+    "--warmup-updates",
+    "10",
+    "--criterion",
+    "label_smoothed_cross_entropy",
+    "--label-smoothing",
+    "0.1",
+    "--batch-size",
+    "8",
+    "--update-freq",
+    "2",
+    "--num-workers",
+    "0",
+    "--log-format",
+    "simple",
+    "--seed",
+    "5",
+]
+
+
+def seqx(*args, check=True):
+    proc = subprocess.run(
+        [sys.executable, "-m", "seqx", *map(str, args)], capture_output=True, text=True
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"seqx {' '.join(map(str, args))} failed:\n{proc.stderr}")
+    return proc
+
+
+def logged_losses(stderr: str) -> dict[int, str]:
+    """num_updates -> the printed loss of every train_inner line."""
+    out = {}
+    for line in stderr.splitlines():
+        if "loss=" in line and "num_updates=" in line:
+            updates = int(line.split("num_updates=")[1].split(",")[0])
+            out[updates] = line.split("loss=")[1].split(",")[0]
+    return out
+
+
+def weights(path):
+    return torch.load(path, weights_only=True)["model"]
+
+
+def assert_same_model(a, b):
+    wa, wb = weights(a), weights(b)
+    assert wa.keys() == wb.keys()
+    for key in wa:
+        assert torch.equal(wa[key], wb[key]), key
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    root = tmp_path_factory.mktemp("resume")
+    write_corpus(str(root / "raw"), train=300, valid=20, test=10, seed=4)
+    raw = root / "raw"
+    seqx(
+        "preprocess",
+        "-s",
+        "de",
+        "-t",
+        "en",
+        "--trainpref",
+        raw / "train",
+        "--validpref",
+        raw / "valid",
+        "--destdir",
+        root / "bin",
+        "--joined-dictionary",
+    )
+    return root / "bin"
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(data, tmp_path_factory):
+    save = tmp_path_factory.mktemp("straight")
+    proc = seqx(
+        "train",
+        data,
+        *TRAIN,
+        "--max-update",
+        "14",
+        "--save-interval-updates",
+        "3",
+        "--log-interval",
+        "4",
+        "--save-dir",
+        save,
+    )
+    return save, proc.stderr
+
+
+def test_resume_mid_epoch_repeats_the_uninterrupted_run(data, uninterrupted, tmp_path):
+    straight, log = uninterrupted
+    args = ("train", data, *TRAIN, "--save-interval-updates", "3", "--log-interval", "4")
+    first = seqx(*args, "--max-update", "6", "--save-dir", tmp_path)
+    state = torch.load(tmp_path / "checkpoint_last.pt", weights_only=True)
+    assert state["trainer"]["train_iterator"]["iterations_in_epoch"] == 12  # mid-epoch
+    second = seqx(*args, "--max-update", "14", "--save-dir", tmp_path)
+    assert "restored" in second.stderr and "(6 updates)" in second.stderr
+    expected = logged_losses(log)
+    resumed = {**logged_losses(first.stderr), **logged_losses(second.stderr)}
+    assert 8 in expected and 12 in expected  # the sums over updates 5-8 cross the restart
+    assert resumed == expected
+    assert_same_model(straight / "checkpoint_last.pt", tmp_path / "checkpoint_last.pt")
+
+
+def test_kill_9_then_rerun_ends_with_the_same_model(data, uninterrupted, tmp_path):
+    straight, _ = uninterrupted
+    cmd = [sys.executable, "-m", "seqx", "train", str(data), *TRAIN, "--max-update", "14"]
+    cmd += ["--save-interval-updates", "3", "--log-interval", "4", "--save-dir", str(tmp_path)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "checkpoint_last.pt").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert (tmp_path / "checkpoint_last.pt").exists()
+    rerun = seqx("train", *cmd[4:])
+    assert "restored" in rerun.stderr
+    assert_same_model(straight / "checkpoint_last.pt", tmp_path / "checkpoint_last.pt")
+
+
+def test_interval_checkpoints_are_named_and_pruned(data, tmp_path):
+    seqx(
+        "train",
+        data,
+        *TRAIN,
+        "--max-update",
+        "9",
+        "--save-interval-updates",
+        "2",
+        "--keep-interval-updates",
+        "2",
+        "--keep-best-checkpoints",
+        "1",
+        "--save-dir",
+        tmp_path,
+    )
+    names = set(os.listdir(tmp_path))
+    interval = sorted(n for n in names if n.startswith("checkpoint_1_"))
+    assert interval == ["checkpoint_1_6.pt", "checkpoint_1_8.pt"]
+    assert len([n for n in names if n.startswith("checkpoint.best_loss_")]) == 1
+    assert {"checkpoint_best.pt", "checkpoint_last.pt"} <= names
+
+
+def test_patience_stops_training(data, tmp_path):
+    proc = seqx(
+        "train",
+        data,
+        *TRAIN,
+        "--lr",
+        "0",
+        "--max-update",
+        "40",
+        "--validate-interval-updates",
+        "1",
+        "--patience",
+        "2",
+        "--best-checkpoint-metric",
+        "loss",
+        "--maximize-best-checkpoint-metric",
+        "--no-save",
+        "--save-dir",
+        tmp_path,
+    )
+    assert "(--patience)" in proc.stderr
+
+
+def test_reset_and_finetune_flags(data, uninterrupted, tmp_path):
+    straight, _ = uninterrupted
+    # fine-tuning starts from the weights only: a fresh optimizer and 0 updates
+    proc = seqx(
+        "train",
+        data,
+        *TRAIN,
+        "--max-update",
+        "2",
+        "--finetune-from-model",
+        straight / "checkpoint_last.pt",
+        "--save-dir",
+        tmp_path / "ft",
+    )
+    assert "to fine-tune" in proc.stderr
+    state = torch.load(tmp_path / "ft" / "checkpoint_last.pt", weights_only=True)
+    assert state["trainer"]["num_updates"] == 2
+    bad = seqx(
+        "train",
+        data,
+        *TRAIN,
+        "--finetune-from-model",
+        straight / "checkpoint_last.pt",
+        "--reset-optimizer",
+        "--save-dir",
+        tmp_path / "ft2",
+        check=False,
+    )
+    assert bad.returncode != 0 and "drop --reset-optimizer" in bad.stderr
+    # --reset-dataloader keeps the updates but starts the data at epoch 1, batch 0
+    proc = seqx(
+        "train",
+        data,
+        *TRAIN,
+        "--max-update",
+        "15",
+        "--restore-file",
+        straight / "checkpoint_last.pt",
+        "--reset-dataloader",
+        "--reset-optimizer",
+        "--save-dir",
+        tmp_path / "rd",
+    )
+    state = torch.load(tmp_path / "rd" / "checkpoint_last.pt", weights_only=True)
+    assert state["trainer"]["num_updates"] == 15
+    assert state["trainer"]["train_iterator"]["iterations_in_epoch"] == 2
+
+
+def test_missing_restore_file_is_an_error(data, tmp_path):
+    proc = seqx(
+        "train",
+        data,
+        *TRAIN,
+        "--restore-file",
+        tmp_path / "nope.pt",
+        "--save-dir",
+        tmp_path,
+        check=False,
+    )
+    assert (
+        proc.returncode != 0 and "--restore-file" in proc.stderr and "Traceback" not in proc.stderr
+    )
+
+
+def test_checkpoint_of_another_architecture(data, uninterrupted, tmp_path):
+    straight, _ = uninterrupted
+    proc = seqx(
+        "train",
+        data,
+        *TRAIN,
+        "--encoder-embed-dim",
+        "48",
+        "--restore-file",
+        straight / "checkpoint_last.pt",
+        "--save-dir",
+        tmp_path,
+        check=False,
+    )
+    assert proc.returncode != 0 and "does not fit this model" in proc.stderr
+    assert "Traceback" not in proc.stderr
