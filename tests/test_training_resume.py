@@ -274,3 +274,81 @@ def test_checkpoint_of_another_architecture(data, uninterrupted, tmp_path):
     )
     assert proc.returncode != 0 and "does not fit this model" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+NAN_PLUGIN = """
+    import os
+
+    from seqx import hookimpl
+    from seqx.criterions.label_smoothed_cross_entropy import (
+        LabelSmoothedCrossEntropyCriterion,
+    )
+
+
+    class NanAt(LabelSmoothedCrossEntropyCriterion):
+        '''Label-smoothed cross entropy whose loss is NaN at the training calls listed in NAN_CALLS.'''
+
+        calls = 0
+
+        def forward(self, model, sample, reduce=True):
+            loss, size, log = super().forward(model, sample, reduce)
+            if model.training:
+                NanAt.calls += 1
+                if str(NanAt.calls) in os.environ["NAN_CALLS"].split(","):
+                    loss = loss * float("nan")
+            return loss, size, log
+
+
+    @hookimpl
+    def seqx_register(registry):
+        registry.criterion(
+            "nan_at", ":NanAt", config="seqx.criterions.configs:LabelSmoothedCrossEntropyConfig"
+        )
+"""
+
+
+def test_nonfinite_updates_are_skipped_then_stop_training(data, tmp_path):
+    import textwrap
+
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "nan_plugin.py").write_text(textwrap.dedent(NAN_PLUGIN))
+    args = [sys.executable, "-m", "seqx", "train", str(data), "--plugin-dir", str(plugins)]
+    args += [*TRAIN, "--criterion", "nan_at", "--update-freq", "1", "--save-interval-updates"]
+    args += ["2", "--max-nonfinite-updates", "2"]
+
+    def run(calls, save_dir):
+        env = {**os.environ, "NAN_CALLS": calls}
+        cmd = [*args, "--max-update", "6", "--save-dir", str(tmp_path / save_dir)]
+        return subprocess.run(cmd, capture_output=True, text=True, env=env)
+
+    skipped = run("3,4", "a")  # two bad updates in a row: skipped, training goes on
+    assert skipped.returncode == 0, skipped.stderr
+    assert "skipped update 3: the gradient norm is nan (1 in a row" in skipped.stderr
+    assert "skipped update 3: the gradient norm is nan (2 in a row, 2 in all)" in skipped.stderr
+    state = torch.load(tmp_path / "a" / "checkpoint_last.pt", weights_only=True)
+    assert state["trainer"]["num_updates"] == 6 and state["trainer"]["nonfinite"] == 2
+    assert all(torch.isfinite(t).all() for t in state["model"].values())
+    stopped = run("5,6,7", "b")  # three in a row: stop, naming the last good checkpoint
+    assert stopped.returncode != 0 and "Traceback" not in stopped.stderr
+    assert "3 updates in a row had a NaN or inf" in stopped.stderr
+    assert f"The last good checkpoint is {tmp_path / 'b' / 'checkpoint_last.pt'}" in stopped.stderr
+
+
+def test_sigterm_saves_at_the_update_boundary_and_resumes(data, tmp_path):
+    cmd = [sys.executable, "-m", "seqx", "train", str(data), *TRAIN, "--max-update", "100000"]
+    cmd += ["--log-interval", "1", "--save-dir", str(tmp_path)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:  # wait for the third update
+        if "num_updates=3," in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 128 + signal.SIGTERM, err
+    assert "stopped by SIGTERM after update" in err and "Traceback" not in err
+    updates = int(err.split("stopped by SIGTERM after update ")[1].split(":")[0])
+    state = torch.load(tmp_path / "checkpoint_last.pt", weights_only=True)
+    assert state["trainer"]["num_updates"] == updates >= 3
+    again = seqx("train", data, *TRAIN, "--max-update", updates + 1, "--save-dir", tmp_path)
+    assert f"({updates} updates)" in again.stderr

@@ -69,6 +69,9 @@ class OptimizationConfig:
     """Clip the gradient norm to this value (0: no clipping)."""
     update_freq: tuple[int, ...] = (1,)
     """Accumulate gradients over N batches per update."""
+    max_nonfinite_updates: int = 10
+    """Stop after this many updates in a row whose loss or gradient is NaN or inf (each
+    is skipped and counted); 0 stops at the first."""
 
 
 @dataclass(kw_only=True)

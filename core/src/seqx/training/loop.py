@@ -18,6 +18,7 @@ from seqx.training.components import SECTION_KINDS, Chosen, build, chosen
 from seqx.training.config import CheckpointConfig
 from seqx.training.progress import Progress, default_format
 from seqx.training.rng import set_seed
+from seqx.training.signals import StopRequest, TrainingInterrupted
 from seqx.training.stats import StatsAccumulator
 from seqx.training.trainer import Trainer
 
@@ -69,8 +70,10 @@ class Run:
             self.task.max_positions(),
             model.max_positions(),  # type: ignore[operator]
         )
+        self.trainer.say = self.say
         self.best: dict[str, Any] | None = None
         self.patience: dict[str, Any] = {"best": None, "runs": 0}
+        self.stop = StopRequest()
         # built once, before any training, so that size errors surface at once
         self.valid_iterators = {
             split: self.batch_iterator(split, 1, train=False) for split in self.valid_subsets
@@ -184,6 +187,7 @@ class Run:
         epoch: int,
         end_of_epoch: bool,
         valid_stats: dict[str, Any] | None,
+        only_last: bool = False,
     ) -> None:
         ck = self.cfg.checkpoint
         if ck.no_save:
@@ -203,6 +207,8 @@ class Run:
                 self.best = {"metric": metric, "value": value}
         updates = self.trainer.num_updates
         names = checkpoint_names(ck, epoch, updates, end_of_epoch, improved, value)
+        if only_last:
+            names = ["checkpoint_last.pt"]
         if not names:
             return
         extra = {
@@ -218,6 +224,7 @@ class Run:
         save_state(state, first)
         for name in names[1:]:
             copy_atomic(first, os.path.join(self.save_dir, name))
+        self.trainer.last_checkpoint = os.path.join(self.save_dir, names[-1])
         for name in names:
             self.pm.hook.seqx_checkpoint_saved(
                 trainer=self.trainer, path=os.path.join(self.save_dir, name)
@@ -318,12 +325,29 @@ class Run:
             if (end_of_epoch or reached) and trainer.epoch_stats.updates:
                 progress.print(trainer.reduce(trainer.epoch_stats), "train", trainer.num_updates)
             valid_stats, should_stop = self.validate_and_save(epoch_itr, epoch, end_of_epoch)
+            if self.stop.signal and not should_stop:
+                self.interrupted(epoch_itr, epoch, end_of_epoch)
             if should_stop or end_of_epoch:
                 break
         self.pm.hook.seqx_epoch_end(
             trainer=trainer, epoch=epoch, stats=trainer.reduce(trainer.epoch_stats)
         )
         return valid_stats, should_stop
+
+    def interrupted(self, epoch_itr: EpochBatchIterator, epoch: int, end_of_epoch: bool) -> None:
+        """A signal arrived: save checkpoint_last.pt at this update boundary and stop."""
+        updates = self.trainer.num_updates
+        ck = self.cfg.checkpoint
+        if ck.no_save:
+            where = "nothing saved (--no-save)"
+        else:
+            self.save(epoch_itr, epoch, end_of_epoch, None, only_last=True)
+            where = f"saved {os.path.join(self.save_dir, 'checkpoint_last.pt')}"
+        raise TrainingInterrupted(
+            f"stopped by {self.stop.name} after update {updates}: {where}; "
+            "run the same command again to resume",
+            self.stop.signal or 0,
+        )
 
     def restore(self) -> dict[str, Any] | None:
         """Resume from --restore-file, or start from --finetune-from-model; the trainer state."""
@@ -385,20 +409,21 @@ class Run:
         self.pm.hook.seqx_train_start(trainer=self.trainer)
         max_epoch = opt.max_epoch
         last_valid: dict[str, Any] | None = None
-        while max_epoch <= 0 or epoch_itr.next_epoch_idx <= max_epoch:
-            if opt.max_update > 0 and self.trainer.num_updates >= opt.max_update:
-                break
-            epoch = epoch_itr.next_epoch_idx
-            self.trainer.lr_scheduler.step_begin_epoch(epoch)
-            valid_stats, should_stop = self.train_epoch(epoch_itr)
-            last_valid = valid_stats or last_valid
-            if should_stop:
-                break
-            loss = valid_stats.get("loss") if valid_stats else None
-            self.trainer.lr_scheduler.step(epoch, loss)
-            sharded = getattr(self.task, "has_sharded_data", lambda split: False)
-            if sharded(self.cfg.dataset.train_subset):  # the next shard, one per epoch
-                epoch_itr = self._next_shard(epoch_itr)
+        with self.stop:
+            while max_epoch <= 0 or epoch_itr.next_epoch_idx <= max_epoch:
+                if opt.max_update > 0 and self.trainer.num_updates >= opt.max_update:
+                    break
+                epoch = epoch_itr.next_epoch_idx
+                self.trainer.lr_scheduler.step_begin_epoch(epoch)
+                valid_stats, should_stop = self.train_epoch(epoch_itr)
+                last_valid = valid_stats or last_valid
+                if should_stop:
+                    break
+                loss = valid_stats.get("loss") if valid_stats else None
+                self.trainer.lr_scheduler.step(epoch, loss)
+                sharded = getattr(self.task, "has_sharded_data", lambda split: False)
+                if sharded(self.cfg.dataset.train_subset):  # the next shard, one per epoch
+                    epoch_itr = self._next_shard(epoch_itr)
         final = {
             "num_updates": self.trainer.num_updates,
             "wall": self.trainer.wall(),

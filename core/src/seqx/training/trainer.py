@@ -63,6 +63,10 @@ class Trainer:
             if self.amp_dtype == torch.float16:
                 self.optimizer.scaler = torch.amp.GradScaler(device.type)
         self.overflows = 0
+        self.nonfinite = 0
+        self.nonfinite_in_a_row = 0
+        self.last_checkpoint: str | None = None
+        self.say: Any = lambda line: None
         self.interval = StatsAccumulator()
         self.epoch_stats = StatsAccumulator()
         self.start_time = time.perf_counter()
@@ -103,10 +107,9 @@ class Trainer:
             return
         if not math.isfinite(gnorm):
             self.optimizer.zero_grad()
-            raise SeqxError(
-                f"the gradient norm is {gnorm} at update {self.num_updates + 1}: training "
-                "diverged; lower --lr, raise --warmup-updates or set --clip-norm"
-            )
+            self.skip_nonfinite(gnorm)
+            return
+        self.nonfinite_in_a_row = 0
         self.optimizer.step()
         self.num_updates += 1
         self.lr_scheduler.step_update(self.num_updates)
@@ -119,6 +122,25 @@ class Trainer:
             acc.gnorm_sum += gnorm
             acc.clipped += clipped
             acc.train_wall += elapsed
+
+    def skip_nonfinite(self, gnorm: float) -> None:
+        """Count an update skipped for a NaN/inf loss or gradient; stop after too many."""
+        self.nonfinite += 1
+        self.nonfinite_in_a_row += 1
+        limit = self.run_config.optimization.max_nonfinite_updates
+        update = self.num_updates + 1
+        self.say(
+            f"skipped update {update}: the gradient norm is {gnorm} "
+            f"({self.nonfinite_in_a_row} in a row, {self.nonfinite} in all)"
+        )
+        if self.nonfinite_in_a_row > limit:
+            last = self.last_checkpoint or "none was written yet"
+            raise SeqxError(
+                f"{self.nonfinite_in_a_row} updates in a row had a NaN or inf loss or gradient "
+                f"(up to update {update}; --max-nonfinite-updates {limit}): training diverged. "
+                f"The last good checkpoint is {last}; resume from it with a lower --lr, "
+                "a longer --warmup-updates or --clip-norm"
+            )
 
     def valid_step(self, sample: dict[str, Any]) -> dict[str, Any]:
         """The logging output of one validation batch."""
@@ -169,6 +191,7 @@ class Trainer:
                 "best": best,
                 "rng": get_rng_state(),
                 "wall": self.wall(),
+                "nonfinite": self.nonfinite,
                 "meters": {
                     "interval": self.interval.state_dict(),
                     "epoch": self.epoch_stats.state_dict(),
@@ -219,6 +242,7 @@ class Trainer:
             self.lr_scheduler.load_state_dict(state["lr_scheduler"])
         self.num_updates = int(trainer["num_updates"])
         self.wall_offset = float(trainer.get("wall", 0.0))
+        self.nonfinite = int(trainer.get("nonfinite", 0))
         self.start_time = time.perf_counter()
         set_rng_state(trainer["rng"])
         meters = trainer.get("meters")

@@ -1,0 +1,57 @@
+"""SIGINT and SIGTERM during training: stop at the next update boundary, after saving.
+
+A preempted job (SLURM and Kubernetes send SIGTERM) or a Ctrl-C loses at most
+the update in progress: the training loop checks :attr:`StopRequest.signal`
+after each update, writes ``checkpoint_last.pt`` and ends. A second signal
+of the same kind interrupts at once.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from seqx.errors import SeqxError
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class TrainingInterrupted(SeqxError):
+    """Training ended early on a signal, after saving where it was."""
+
+    def __init__(self, message: str, signum: int) -> None:
+        super().__init__(message)
+        self.exit_code = 128 + signum
+
+
+class StopRequest:
+    """A context manager that records SIGINT/SIGTERM instead of dying on them."""
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signal).name if self.signal else ""
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.signal == signum:  # asked twice: stop now
+            previous = self._previous.get(signum, signal.SIG_DFL)
+            signal.signal(signum, previous)
+            signal.raise_signal(signum)
+            return
+        self.signal = signum
+
+    def __enter__(self) -> StopRequest:
+        if threading.current_thread() is threading.main_thread():
+            for signum in SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        self._previous.clear()
