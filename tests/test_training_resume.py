@@ -286,7 +286,7 @@ NAN_PLUGIN = """
 
 
     class NanAt(LabelSmoothedCrossEntropyCriterion):
-        '''Label-smoothed cross entropy whose loss is NaN at the training calls listed in NAN_CALLS.'''
+        '''Label-smoothed cross entropy, NaN at the training calls listed in NAN_CALLS.'''
 
         calls = 0
 
