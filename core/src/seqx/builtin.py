@@ -50,6 +50,11 @@ def seqx_register(registry: Registrar) -> None:
     )
     registry.command("score", "seqx.cli.score:score", help="BLEU of a system output file.")
     registry.command(
+        "average-checkpoints",
+        "seqx.cli.average_checkpoints:average_checkpoints",
+        help="Average the weights of several checkpoints.",
+    )
+    registry.command(
         "preprocess",
         "seqx.cli.preprocess:preprocess",
         help="Build dictionaries and binarize text into a data folder.",
