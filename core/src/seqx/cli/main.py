@@ -50,12 +50,15 @@ def prescan(args: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
     return dirs, disabled, rest
 
 
+_default_formatwarning = warnings.formatwarning
+
+
 def _format_warning(message: Any, category: type, filename: str, lineno: int, *a: Any) -> str:
     from seqx.plugins import PluginWarning
 
     if issubclass(category, PluginWarning):
         return f"seqx: warning: {message}\n"
-    return warnings.formatwarning(message, category, filename, lineno, *a)  # type: ignore[arg-type]
+    return _default_formatwarning(message, category, filename, lineno, *a)  # type: ignore[arg-type]
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -157,6 +160,14 @@ def cli(plugin_dirs: tuple[str, ...], disabled: tuple[str, ...]) -> None:
     """
 
 
+_argv: list[str] = []
+
+
+def current_argv() -> list[str]:
+    """The arguments ``main`` is running (to start the same command in other processes)."""
+    return list(_argv)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the ``seqx`` command line with ``argv`` (default: ``sys.argv[1:]``)."""
     from seqx import plugins
@@ -164,6 +175,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     bound_kernel_caches()
     args = list(sys.argv[1:] if argv is None else argv)
+    _argv[:] = args
     previous = warnings.formatwarning
     warnings.formatwarning = _format_warning  # type: ignore[assignment]
     try:

@@ -12,6 +12,7 @@ TRAIN_SECTIONS: tuple[Section, ...] = (
     Section("dataset", config="seqx.training.config:DatasetConfig", title="Dataset"),
     Section("optimization", config="seqx.training.config:OptimizationConfig", title="Optimization"),
     Section("checkpoint", config="seqx.training.config:CheckpointConfig", title="Checkpoint"),
+    Section("distributed", config="seqx.training.config:DistributedConfig", title="Distributed"),
     Section("task", kind="task", flag="--task", default="translation"),
     Section("model", kind="arch", flag="--arch", aliases=("-a",), required=True),
     Section("criterion", kind="criterion", flag="--criterion", default="cross_entropy"),
@@ -28,6 +29,14 @@ def _train(run_config: RunConfig, config_file: str | None, dump_config: bool) ->
     if dump_config:
         click.echo(run_config.to_json())
         return
+    import os
+
+    nproc = run_config.distributed.nproc_per_node
+    if nproc > 1 and "WORLD_SIZE" not in os.environ:  # start the ranks, then wait for them
+        from seqx.cli.main import current_argv
+        from seqx.training.distributed import launch, strip_option
+
+        raise SystemExit(launch(nproc, strip_option(current_argv(), "--nproc-per-node")))
     from seqx.training.loop import main
 
     main(run_config)

@@ -83,15 +83,18 @@ def target_logits(
     None when the model changes the standard path (its own ``forward`` or
     normalization), in which case the caller normalizes its output instead.
     """
-    if not _standard_path(model):
+    inner = getattr(model, "wrapped_model", model)  # a distributed wrapper's model
+    if not _standard_path(inner):
         return None
     net = sample["net_input"]
-    features, _ = model.extract_features(
-        net["src_tokens"], net["src_lengths"], net["prev_output_tokens"]
-    )
+    args = (net["src_tokens"], net["src_lengths"], net["prev_output_tokens"])
+    if inner is model:
+        features, _ = model.extract_features(*args)
+    else:  # through the wrapper's forward, which synchronizes gradients
+        features, _ = model(*args, features_only=True)
     target = sample["target"]
     if ignore_prefix_size > 0:
         features = features[:, ignore_prefix_size:]
         target = target[:, ignore_prefix_size:]
     mask = target.ne(padding_idx)
-    return model.decoder.output_layer(features[mask]), target[mask]
+    return inner.decoder.output_layer(features[mask]), target[mask]

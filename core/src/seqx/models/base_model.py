@@ -68,10 +68,14 @@ class EncoderDecoderModel(BaseModel):
         src_tokens: Tensor,
         src_lengths: Tensor,
         prev_output_tokens: Tensor,
+        features_only: bool = False,
         **kwargs: Any,
     ) -> tuple[Tensor, dict[str, Any]]:
-        """Teacher-forced scores for every target position."""
+        """Teacher-forced scores for every target position (the decoder's hidden states
+        instead with ``features_only``)."""
         encoder_out = self.encoder(src_tokens, src_lengths=src_lengths, **kwargs)
+        if features_only:
+            kwargs["features_only"] = True
         return self.decoder(prev_output_tokens, encoder_out=encoder_out, **kwargs)
 
     def forward_decoder(self, prev_output_tokens: Tensor, **kwargs: Any) -> Any:

@@ -23,11 +23,16 @@ class Decoder(nn.Module):
         self.adaptive_softmax: Any = None
 
     def forward(
-        self, prev_output_tokens: Tensor, encoder_out: Any = None, **kwargs: Any
+        self,
+        prev_output_tokens: Tensor,
+        encoder_out: Any = None,
+        features_only: bool = False,
+        **kwargs: Any,
     ) -> tuple[Tensor, dict[str, Any]]:
-        """Scores (B x T x V) for every position of ``prev_output_tokens``, and extras."""
+        """Scores (B x T x V) for every position of ``prev_output_tokens``, and extras
+        (the hidden states instead of scores with ``features_only``)."""
         x, extra = self.extract_features(prev_output_tokens, encoder_out=encoder_out, **kwargs)
-        return self.output_layer(x), extra
+        return (x if features_only else self.output_layer(x)), extra
 
     def extract_features(
         self, prev_output_tokens: Tensor, encoder_out: Any = None, **kwargs: Any
@@ -73,6 +78,7 @@ class IncrementalDecoder(Decoder):
         prev_output_tokens: Tensor,
         encoder_out: Any = None,
         incremental_state: IncrementalState | None = None,
+        features_only: bool = False,
         **kwargs: Any,
     ) -> tuple[Tensor, dict[str, Any]]:
         x, extra = self.extract_features(
@@ -81,7 +87,7 @@ class IncrementalDecoder(Decoder):
             incremental_state=incremental_state,
             **kwargs,
         )
-        return self.output_layer(x), extra
+        return (x if features_only else self.output_layer(x)), extra
 
     beam_size: int = 1
 

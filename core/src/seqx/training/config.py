@@ -115,3 +115,20 @@ class CheckpointConfig:
     """Validation metric that picks checkpoint_best.pt."""
     maximize_best_checkpoint_metric: bool = False
     """Larger --best-checkpoint-metric is better (e.g. bleu)."""
+
+
+@dataclass(kw_only=True)
+class DistributedConfig:
+    """Training in several processes (torch.distributed), started by torchrun or SLURM."""
+
+    distributed_world_size: int | None = None
+    """The number of processes expected; an error when the launcher started another number
+    (default: whatever torchrun or SLURM started)."""
+    nproc_per_node: int = 1
+    """Start this many processes on this machine through torchrun (one per GPU on CUDA)."""
+    distributed_backend: Literal["auto", "gloo", "nccl"] = "auto"
+    """The torch.distributed backend: auto takes nccl on CUDA and gloo on CPU."""
+    distributed_port: int = 29500
+    """The rendezvous port when the ranks come from SLURM's environment."""
+    distributed_timeout: int = 600
+    """Seconds a rank waits for the others before giving up with an error."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 import torch
@@ -16,6 +19,7 @@ from seqx.training.checkpoint_io import atomic_write, copy_atomic, save_state
 from seqx.training.checkpoint_policy import checkpoint_names, is_better, remove_stale
 from seqx.training.components import SECTION_KINDS, Chosen, build, chosen
 from seqx.training.config import CheckpointConfig
+from seqx.training.distributed import all_reduce_sum, init_distributed
 from seqx.training.progress import Progress, default_format
 from seqx.training.rng import set_seed
 from seqx.training.signals import StopRequest, TrainingInterrupted
@@ -31,14 +35,15 @@ class Run:
         self.pm = pm
         self.stream = stream or sys.stderr
         common = run_config.common
-        self.log_format = default_format(common.log_format, self.stream)
+        self.ranks, self.device = init_distributed(run_config.distributed, common.cpu)
+        master = self.ranks.is_master  # only rank 0 logs and writes checkpoints
+        self.log_format = default_format(common.log_format, self.stream) if master else "none"
         self.log_file: TextIO | None = (
-            open(common.log_file, "a", encoding="utf-8") if common.log_file else None  # noqa: SIM115
+            open(common.log_file, "a", encoding="utf-8")  # noqa: SIM115
+            if common.log_file and master
+            else None
         )
         set_seed(common.seed)
-        self.device = torch.device(
-            "cuda" if torch.cuda.is_available() and not common.cpu else "cpu"
-        )
         registry = pm.registry
         self.components: dict[str, Chosen] = {
             section: chosen(registry, run_config, section, kind)
@@ -65,6 +70,7 @@ class Run:
             self.components["lr_scheduler"],
             self.device,
             self.components,
+            self.ranks,
         )
         self.max_positions = resolve_max_positions(
             self.task.max_positions(),
@@ -78,9 +84,11 @@ class Run:
         self.valid_iterators = {
             split: self.batch_iterator(split, 1, train=False) for split in self.valid_subsets
         }
+        where = f"{self.ranks.world_size} processes" if self.ranks.world_size > 1 else ""
         self.say(
             f"model {run_config.sections['model'].arch}: "
             f"{sum(p.numel() for p in model.parameters()):,} parameters, on {self.device}"
+            + (f" ({where})" if where else "")
         )
 
     # -- output ------------------------------------------------------------------------
@@ -92,7 +100,8 @@ class Run:
             print(line, file=self.log_file, flush=True)
 
     def emit(self, stats: dict[str, Any], tag: str, step: int | None) -> None:
-        self.pm.hook.seqx_log(stats=stats, tag=tag, step=step)
+        if self.ranks.is_master:
+            self.pm.hook.seqx_log(stats=stats, tag=tag, step=step)
 
     def progress(self, iterable: Any, epoch: int, total: int, prefix: str = "") -> Progress:
         return Progress(
@@ -119,6 +128,8 @@ class Run:
             ignore_invalid_inputs=train or d.skip_invalid_size_inputs_valid_test,
             required_batch_size_multiple=d.required_batch_size_multiple,
             seed=self.cfg.common.seed,
+            num_shards=self.ranks.world_size,
+            shard_id=self.ranks.rank,
             num_workers=d.num_workers,
             epoch=epoch,
             split=split,
@@ -211,6 +222,9 @@ class Run:
             names = ["checkpoint_last.pt"]
         if not names:
             return
+        if not self.ranks.is_master:
+            self.trainer.last_checkpoint = os.path.join(self.save_dir, names[-1])
+            return
         extra = {
             "patience": dict(self.patience),
             "epoch_end": (
@@ -242,10 +256,11 @@ class Run:
             for sample in itr:
                 if sample:
                     acc.add([self.trainer.valid_step(sample)])
-            sums = acc.plain()
+            sums = self.trainer.global_sums(acc)
+            batches = len(itr) * self.ranks.world_size
             stats = self.task.reduce_metrics([sums], self.trainer.criterion)
-            stats["wpb"] = sums.get("ntokens", 0.0) / max(len(itr), 1)
-            stats["bsz"] = sums.get("nsentences", 0.0) / max(len(itr), 1)
+            stats["wpb"] = sums.get("ntokens", 0.0) / max(batches, 1)
+            stats["bsz"] = sums.get("nsentences", 0.0) / max(batches, 1)
             stats["num_updates"] = self.trainer.num_updates
             metric = self.cfg.checkpoint.best_checkpoint_metric
             if metric in stats:
@@ -266,15 +281,26 @@ class Run:
             result = result or stats
         return result
 
+    def stop_flags(self) -> tuple[bool, bool]:
+        """(a signal arrived, --stop-time-hours is up), agreed by every rank."""
+        hours = self.cfg.optimization.stop_time_hours
+        flags = [
+            self.stop.signal is not None,
+            hours > 0 and self.trainer.wall() >= hours * 3600,
+        ]
+        if self.ranks.world_size > 1:  # one collective; every rank stops at the same update
+            flags = [x > 0 for x in all_reduce_sum([float(f) for f in flags], self.device)]
+        return flags[0], flags[1]
+
     def validate_and_save(
-        self, epoch_itr: EpochBatchIterator, epoch: int, end_of_epoch: bool
+        self, epoch_itr: EpochBatchIterator, epoch: int, end_of_epoch: bool, time_up: bool
     ) -> tuple[dict[str, Any] | None, bool]:
         """After an update: validate and save when the intervals say so; whether to stop."""
         opt, data, ck = self.cfg.optimization, self.cfg.dataset, self.cfg.checkpoint
         trainer = self.trainer
         updates = trainer.num_updates
         should_stop = opt.max_update > 0 and updates >= opt.max_update
-        if opt.stop_time_hours > 0 and trainer.wall() >= opt.stop_time_hours * 3600:
+        if time_up:
             self.say(f"stopping after {trainer.wall():.0f}s (--stop-time-hours)")
             should_stop = True
         every = ck.save_interval_updates
@@ -322,10 +348,13 @@ class Run:
                 trainer.interval.reset()
             end_of_epoch = not itr.has_next()
             reached = opt.max_update > 0 and trainer.num_updates >= opt.max_update
-            if (end_of_epoch or reached) and trainer.epoch_stats.updates:
+            stop, time_up = self.stop_flags()
+            if (end_of_epoch or reached or time_up) and trainer.epoch_stats.updates:
                 progress.print(trainer.reduce(trainer.epoch_stats), "train", trainer.num_updates)
-            valid_stats, should_stop = self.validate_and_save(epoch_itr, epoch, end_of_epoch)
-            if self.stop.signal and not should_stop:
+            valid_stats, should_stop = self.validate_and_save(
+                epoch_itr, epoch, end_of_epoch, time_up
+            )
+            if stop and not should_stop:
                 self.interrupted(epoch_itr, epoch, end_of_epoch)
             if should_stop or end_of_epoch:
                 break
@@ -343,11 +372,31 @@ class Run:
         else:
             self.save(epoch_itr, epoch, end_of_epoch, None, only_last=True)
             where = f"saved {os.path.join(self.save_dir, 'checkpoint_last.pt')}"
+        name = self.stop.name or "a signal to another rank"
         raise TrainingInterrupted(
-            f"stopped by {self.stop.name} after update {updates}: {where}; "
+            f"stopped by {name} after update {updates}: {where}; "
             "run the same command again to resume",
-            self.stop.signal or 0,
+            self.stop.signal or signal.SIGTERM,
         )
+
+    @contextlib.contextmanager
+    def peers_lost(self) -> Iterator[None]:
+        """Under torch.distributed, a collective that fails because another rank died
+        ends this rank with a message instead of a traceback."""
+        try:
+            yield
+        except (torch.distributed.DistError, RuntimeError) as exc:
+            text = str(exc)
+            lost = isinstance(exc, torch.distributed.DistError) or any(
+                word in text for word in ("Gloo", "gloo", "NCCL", "Connection closed", "peer")
+            )
+            if self.ranks.world_size == 1 or not lost:
+                raise
+            raise SeqxError(
+                f"rank {self.ranks.rank}: another training process stopped "
+                f"({text.splitlines()[0] if text else type(exc).__name__}); stopping too. "
+                f"The last checkpoint is {self.trainer.last_checkpoint or 'not written yet'}"
+            ) from None
 
     def restore(self) -> dict[str, Any] | None:
         """Resume from --restore-file, or start from --finetune-from-model; the trainer state."""
@@ -409,7 +458,7 @@ class Run:
         self.pm.hook.seqx_train_start(trainer=self.trainer)
         max_epoch = opt.max_epoch
         last_valid: dict[str, Any] | None = None
-        with self.stop:
+        with self.stop, self.peers_lost():
             while max_epoch <= 0 or epoch_itr.next_epoch_idx <= max_epoch:
                 if opt.max_update > 0 and self.trainer.num_updates >= opt.max_update:
                     break
@@ -442,4 +491,8 @@ def main(run_config: RunConfig, pm: Any = None, stream: TextIO | None = None) ->
         from seqx.plugins import get_plugin_manager
 
         pm = get_plugin_manager()
-    return Run(run_config, pm, stream).run()
+    try:
+        return Run(run_config, pm, stream).run()
+    finally:
+        if torch.distributed.is_initialized():
+            torch.distributed.destroy_process_group()

@@ -55,9 +55,12 @@ class StatsAccumulator:
             k: float(v.item() if isinstance(v, torch.Tensor) else v) for k, v in self.sums.items()
         }
 
-    def throughput(self, lr: float, num_updates: int, wall: float) -> dict[str, float]:
-        """wps, ups, wpb, bsz, num_updates, lr, gnorm, clip, train_wall, wall."""
-        sums = self.plain()
+    def throughput(
+        self, lr: float, num_updates: int, wall: float, sums: dict[str, float] | None = None
+    ) -> dict[str, float]:
+        """wps, ups, wpb, bsz, num_updates, lr, gnorm, clip, train_wall, wall (from
+        ``sums`` when given: the sums over every rank)."""
+        sums = self.plain() if sums is None else sums
         elapsed = max(time.perf_counter() - self.start, 1e-9)
         updates = max(self.updates, 1)
         return {

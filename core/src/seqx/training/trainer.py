@@ -14,6 +14,7 @@ from seqx.data.iterators import EpochBatchIterator
 from seqx.errors import SeqxError
 from seqx.training.checkpoint_io import load_state
 from seqx.training.components import Chosen, build
+from seqx.training.distributed import DistributedModel, Ranks, all_reduce_dict, all_reduce_sum
 from seqx.training.rng import get_rng_state, set_rng_state
 from seqx.training.stats import StatsAccumulator
 from seqx.version import __version__
@@ -45,11 +46,17 @@ class Trainer:
         lr_scheduler: Chosen,
         device: torch.device,
         components: dict[str, Chosen],
+        ranks: Ranks | None = None,
     ) -> None:
         self.run_config = run_config
         self.task = task
         self.device = device
+        self.ranks = ranks or Ranks(rank=0, world_size=1, local_rank=0)
         self.model = model.to(device)
+        self.train_model: torch.nn.Module = self.model
+        if self.ranks.world_size > 1:
+            self.train_model = DistributedModel(self.model, device)
+        self._dummy: dict[str, Any] | None = None
         self.criterion = criterion.to(device)
         lrs = tuple(run_config.optimization.lr)
         self.optimizer = build(optimizer, self.model.parameters(), lrs[0])
@@ -85,20 +92,50 @@ class Trainer:
         started = time.perf_counter()
         self.optimizer.zero_grad()
         logs, sample_size = [], 0
-        for sample in samples:
-            if not sample:
-                continue
-            sample = move_to(sample, self.device)
-            with self.autocast():
+        world = self.ranks.world_size
+        for i, sample in enumerate(samples):
+            ignore = not sample
+            if ignore:
+                if world == 1:
+                    continue
+                # every rank must join each gradient all-reduce: a rank whose shard ran
+                # out of batches computes a batch it has seen, with its loss times zero
+                if self._dummy is None:
+                    raise SeqxError(
+                        f"rank {self.ranks.rank} got no batch to train on; the data has fewer "
+                        "batches than there are processes: lower --max-tokens or use fewer "
+                        "processes"
+                    )
+                sample = self._dummy
+            else:
+                sample = move_to(sample, self.device)
+                if self._dummy is None:
+                    self._dummy = sample
+            last = i == len(samples) - 1
+            sync = contextlib.nullcontext()
+            if world > 1 and not last:
+                sync = self.train_model.no_sync()  # type: ignore[operator]
+            with sync, self.autocast():
                 _, size, log = self.task.train_step(
-                    sample, self.model, self.criterion, self.optimizer, self.num_updates
+                    sample,
+                    self.train_model,
+                    self.criterion,
+                    self.optimizer,
+                    self.num_updates,
+                    ignore_grad=ignore,
                 )
-            logs.append(log)
-            sample_size += size
-        if sample_size == 0:
+            if not ignore:
+                logs.append(log)
+                sample_size += size
+        total = sample_size
+        if world > 1:
+            total = all_reduce_sum([float(sample_size)], self.device)[0]
+        if total == 0:
             return
         self.optimizer.unscale_grads()
-        self.optimizer.multiply_grads(1.0 / float(sample_size))
+        # DDP averages the ranks' gradients; the sum over ranks is normalized by the
+        # sample size of all of them
+        self.optimizer.multiply_grads(world / float(total))
         grad_norm = self.optimizer.clip_grad_norm(self.clip_norm)
         gnorm = float(grad_norm)
         if not math.isfinite(gnorm) and self.optimizer.scaler is not None:
@@ -156,10 +193,18 @@ class Trainer:
     def get_lr(self) -> float:
         return self.optimizer.get_lr()
 
+    def global_sums(self, acc: StatsAccumulator) -> dict[str, float]:
+        """``acc``'s sums over every rank (a collective: all ranks call it together)."""
+        sums = acc.plain()
+        if self.ranks.world_size > 1:
+            sums = all_reduce_dict(sums, self.device)
+        return sums
+
     def reduce(self, acc: StatsAccumulator) -> dict[str, Any]:
         """Criterion stats plus throughput stats of ``acc``."""
-        stats = self.task.reduce_metrics([acc.plain()], self.criterion)
-        stats.update(acc.throughput(self.get_lr(), self.num_updates, self.wall()))
+        sums = self.global_sums(acc)
+        stats = self.task.reduce_metrics([sums], self.criterion)
+        stats.update(acc.throughput(self.get_lr(), self.num_updates, self.wall(), sums))
         if self.optimizer.scaler is not None:
             stats["loss_scale"] = float(self.optimizer.scaler.get_scale())
         return stats

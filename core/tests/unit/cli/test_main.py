@@ -58,3 +58,13 @@ def test_the_command_line_caps_kernel_caches(monkeypatch, seqx):
         monkeypatch.delenv(name, raising=False)
     seqx("--help")
     assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == "16"
+
+
+def test_other_warnings_keep_their_usual_format(monkeypatch):
+    import warnings
+
+    from seqx.cli import main as entry
+
+    monkeypatch.setattr(warnings, "formatwarning", entry._format_warning)  # as main() does
+    text = entry._format_warning("plain warning", UserWarning, "f.py", 3)
+    assert "f.py:3: UserWarning: plain warning" in text

@@ -1,0 +1,169 @@
+"""Two gloo processes on CPU train as one process with --update-freq 2 on the same batches."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from seqx.testing.corpus import write_corpus
+
+TRAIN = [
+    "--arch",
+    "transformer_tiny",
+    "--encoder-embed-dim",
+    "32",
+    "--encoder-ffn-embed-dim",
+    "64",
+    "--dropout",
+    "0",
+    "--share-all-embeddings",
+    "--optimizer",  # plain SGD: Adam would magnify float rounding in near-zero gradients
+    "sgd",
+    "--lr",
+    "0.5",
+    "--criterion",
+    "label_smoothed_cross_entropy",
+    "--label-smoothing",
+    "0.1",
+    "--batch-size",
+    "8",
+    "--num-workers",
+    "0",
+    "--log-format",
+    "simple",
+    "--log-interval",
+    "1",
+    "--seed",
+    "3",
+    "--max-update",
+    "5",
+]
+
+
+def seqx(*args, check=True, env=None):
+    proc = subprocess.run(
+        [sys.executable, "-m", "seqx", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"seqx {' '.join(map(str, args))} failed:\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ddp")
+    write_corpus(str(root / "raw"), train=200, valid=16, test=8, seed=6)
+    raw = root / "raw"
+    seqx(
+        "preprocess",
+        "-s",
+        "de",
+        "-t",
+        "en",
+        "--trainpref",
+        raw / "train",
+        "--validpref",
+        raw / "valid",
+        "--destdir",
+        root / "bin",
+        "--joined-dictionary",
+    )
+    return root / "bin"
+
+
+def test_two_ranks_equal_one_process_with_update_freq_2(data, tmp_path):
+    two = seqx("train", data, *TRAIN, "--nproc-per-node", "2", "--save-dir", tmp_path / "two")
+    one = seqx("train", data, *TRAIN, "--update-freq", "2", "--save-dir", tmp_path / "one")
+    assert "(2 processes)" in two.stderr
+    a = torch.load(tmp_path / "two" / "checkpoint_last.pt", weights_only=True)
+    b = torch.load(tmp_path / "one" / "checkpoint_last.pt", weights_only=True)
+    assert a["trainer"]["num_updates"] == b["trainer"]["num_updates"] == 5
+    for key, value in b["model"].items():
+        torch.testing.assert_close(a["model"][key], value, rtol=1e-4, atol=1e-5)
+
+    def losses(log):
+        return [
+            line.split("loss=")[1].split(",")[0] for line in log.splitlines() if "loss=" in line
+        ]
+
+    assert losses(two.stderr) == losses(one.stderr)  # the stats are summed over the ranks
+    assert two.stderr.count("num_updates=1,") == 1  # only rank 0 logs
+
+
+def test_world_size_that_does_not_match(data, tmp_path):
+    proc = seqx(
+        "train",
+        data,
+        *TRAIN,
+        "--distributed-world-size",
+        "3",
+        "--save-dir",
+        tmp_path,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "--distributed-world-size is 3 but the launcher started 1" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+DYING_PLUGIN = """
+    import os
+
+    from seqx import hookimpl
+    from seqx.criterions.label_smoothed_cross_entropy import (
+        LabelSmoothedCrossEntropyCriterion,
+    )
+
+
+    class DiesOnRank1(LabelSmoothedCrossEntropyCriterion):
+        calls = 0
+
+        def forward(self, model, sample, reduce=True):
+            DiesOnRank1.calls += 1
+            if os.environ.get("RANK") == "1" and DiesOnRank1.calls == 3:
+                os._exit(3)  # as a killed or crashed process would
+            return super().forward(model, sample, reduce)
+
+
+    @hookimpl
+    def seqx_register(registry):
+        registry.criterion(
+            "dies_on_rank1",
+            ":DiesOnRank1",
+            config="seqx.criterions.configs:LabelSmoothedCrossEntropyConfig",
+        )
+"""
+
+
+def test_a_dying_rank_stops_the_others(data, tmp_path):
+    import textwrap
+    import time
+
+    (tmp_path / "dying_plugin.py").write_text(textwrap.dedent(DYING_PLUGIN))
+    start = time.monotonic()
+    proc = seqx(
+        "train",
+        data,
+        "--plugin-dir",
+        tmp_path,
+        *TRAIN,
+        "--max-update",
+        "50",
+        "--criterion",
+        "dies_on_rank1",
+        "--nproc-per-node",
+        "2",
+        "--distributed-timeout",
+        "60",
+        "--save-dir",
+        tmp_path / "ck",
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert time.monotonic() - start < 120  # no hang until a long timeout
