@@ -352,3 +352,44 @@ def test_sigterm_saves_at_the_update_boundary_and_resumes(data, tmp_path):
     assert state["trainer"]["num_updates"] == updates >= 3
     again = seqx("train", data, *TRAIN, "--max-update", updates + 1, "--save-dir", tmp_path)
     assert f"({updates} updates)" in again.stderr
+
+
+def test_update_freq_zero_and_max_tokens_below_the_longest_example(data, tmp_path):
+    proc = seqx("train", data, *TRAIN, "--update-freq", "0", "--save-dir", tmp_path, check=False)
+    assert proc.returncode != 0 and "--update-freq must be at least 1" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = seqx("train", data, *TRAIN, "--max-tokens", "3", "--save-dir", tmp_path, check=False)
+    assert proc.returncode != 0 and "--max-tokens 3" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_restore_file_with_a_pickled_payload(data, tmp_path):
+    import pickle
+
+    marker = tmp_path / "created-by-unpickling"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    torch.save({"model": {}, "x": Payload()}, tmp_path / "evil.pt", pickle_module=pickle)
+    proc = seqx(
+        "train",
+        data,
+        *TRAIN,
+        "--restore-file",
+        tmp_path / "evil.pt",
+        "--save-dir",
+        tmp_path / "ck",
+        check=False,
+    )
+    assert proc.returncode != 0 and "pickled Python objects" in proc.stderr
+    assert not marker.exists()
+
+
+def test_save_dir_that_is_a_file(data, tmp_path):
+    (tmp_path / "ck").write_text("")
+    proc = seqx(
+        "train", data, *TRAIN, "--max-update", "1", "--save-dir", tmp_path / "ck", check=False
+    )
+    assert proc.returncode != 0 and "is a file" in proc.stderr and "Traceback" not in proc.stderr

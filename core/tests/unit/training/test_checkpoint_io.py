@@ -1,0 +1,60 @@
+import errno
+import os
+import pickle
+
+import pytest
+import torch
+
+from seqx.errors import SeqxError
+from seqx.training.checkpoint_io import atomic_write, load_state, save_state
+
+
+def test_round_trip_with_weights_only(tmp_path):
+    path = str(tmp_path / "c.pt")
+    save_state({"model": {"w": torch.ones(2)}, "trainer": {"num_updates": 3}}, path)
+    assert torch.load(path, weights_only=True)["trainer"]["num_updates"] == 3
+    assert load_state(path)["model"]["w"].sum().item() == 2
+    assert os.listdir(tmp_path) == ["c.pt"]
+
+
+def test_a_truncated_checkpoint_is_named(tmp_path):
+    path = tmp_path / "c.pt"
+    save_state({"model": {"w": torch.ones(1000)}}, str(path))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(SeqxError, match="truncated or corrupted"):
+        load_state(str(path))
+
+
+def test_a_pickled_payload_creates_nothing(tmp_path):
+    marker = tmp_path / "created-by-unpickling"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    path = tmp_path / "evil.pt"
+    torch.save({"model": {}, "extra": Payload()}, path, pickle_module=pickle)
+    with pytest.raises(SeqxError, match="pickled Python objects"):
+        load_state(str(path))
+    assert not marker.exists()
+
+
+def test_a_save_dir_that_is_a_file(tmp_path):
+    (tmp_path / "ck").write_text("not a folder")
+    with pytest.raises(SeqxError, match="is a file, not a folder"):
+        save_state({"model": {}}, str(tmp_path / "ck" / "checkpoint_last.pt"))
+
+
+def test_a_full_disk_keeps_the_previous_checkpoint(tmp_path):
+    path = str(tmp_path / "checkpoint_last.pt")
+    save_state({"model": {"w": torch.zeros(1)}}, path)
+
+    def full(f):
+        f.write(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(SeqxError, match="the disk is full.*previous file is intact"):
+        atomic_write(path, full)
+    assert load_state(path)["model"]["w"].item() == 0
+    assert os.listdir(tmp_path) == ["checkpoint_last.pt"]  # no temporary left behind
