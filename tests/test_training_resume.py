@@ -393,3 +393,48 @@ def test_save_dir_that_is_a_file(data, tmp_path):
         "train", data, *TRAIN, "--max-update", "1", "--save-dir", tmp_path / "ck", check=False
     )
     assert proc.returncode != 0 and "is a file" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_fp16_overflows_lower_the_scale_and_too_low_a_scale_stops(data, tmp_path):
+    proc = seqx(
+        "train",
+        data,
+        *TRAIN,
+        "--fp16",
+        "--fp16-init-scale",
+        "1e9",
+        "--max-update",
+        "3",
+        "--save-dir",
+        tmp_path / "a",
+    )
+    assert "overflow at update 1: the update is skipped and the loss scale lowered to 5e+08" in (
+        proc.stderr
+    )
+    state = torch.load(tmp_path / "a" / "checkpoint_last.pt", weights_only=True)
+    assert state["trainer"]["num_updates"] == 3
+    assert state["model"]["encoder.layers.0.ffn.fc1.weight"].dtype == torch.float32
+    assert state["optimizer"]["loss_scaler"]["scale"] < 1e9
+
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    import textwrap
+
+    (plugins / "nan_plugin.py").write_text(textwrap.dedent(NAN_PLUGIN))
+    env = {**os.environ, "NAN_CALLS": ",".join(map(str, range(1, 50)))}
+    cmd = [sys.executable, "-m", "seqx", "train", str(data), "--plugin-dir", str(plugins)]
+    cmd += [*TRAIN, "--criterion", "nan_at", "--fp16", "--fp16-init-scale", "4"]
+    cmd += ["--min-loss-scale", "1", "--max-update", "5", "--save-dir", str(tmp_path / "b")]
+    stopped = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert stopped.returncode != 0 and "Traceback" not in stopped.stderr
+    assert "the loss scale fell to 0.5, below --min-loss-scale 1" in stopped.stderr
+
+
+def test_bf16_resume_is_exact(data, tmp_path):
+    args = ("train", data, *TRAIN, "--bf16", "--save-interval-updates", "4", "--log-interval", "2")
+    straight = seqx(*args, "--max-update", "8", "--save-dir", tmp_path / "a")
+    seqx(*args, "--max-update", "4", "--save-dir", tmp_path / "b")
+    resumed = seqx(*args, "--max-update", "8", "--save-dir", tmp_path / "b")
+    tail = {k: v for k, v in logged_losses(straight.stderr).items() if k > 4}
+    assert tail and logged_losses(resumed.stderr) == tail
+    assert_same_model(tmp_path / "a" / "checkpoint_last.pt", tmp_path / "b" / "checkpoint_last.pt")

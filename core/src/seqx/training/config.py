@@ -19,6 +19,21 @@ class CommonConfig:
     """Use the CPU even when CUDA is available."""
     amp: bool = False
     """Automatic mixed precision: bfloat16 on CPU, float16 with a dynamic loss scaler on CUDA."""
+    fp16: bool = False
+    """Train a float16 model with float32 master weights and a dynamic loss scale."""
+    bf16: bool = False
+    """Train a bfloat16 model with float32 master weights (no loss scale needed)."""
+    fp16_init_scale: float = 128.0
+    """The initial loss scale of --fp16."""
+    fp16_scale_window: int | None = None
+    """Updates without overflow before the loss scale doubles (default 2^14 divided by the
+    number of processes and --update-freq)."""
+    fp16_scale_tolerance: float = 0.0
+    """The share of overflowing updates accepted before the loss scale is lowered."""
+    min_loss_scale: float = 1e-4
+    """Stop training when the loss scale falls below this."""
+    threshold_loss_scale: float | None = None
+    """The loss scale never goes below this (overflowing updates are still skipped)."""
     log_format: Literal["json", "simple", "tqdm", "none"] | None = None
     """Log format: a progress bar on a terminal (tqdm), otherwise simple lines."""
     log_interval: int = 100

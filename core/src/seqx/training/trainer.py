@@ -12,6 +12,8 @@ import torch
 from seqx.config.resolve import RunConfig
 from seqx.data.iterators import EpochBatchIterator
 from seqx.errors import SeqxError
+from seqx.optim.loss_scaler import DynamicLossScaler, LossScaleTooLow
+from seqx.optim.mixed_precision import MixedPrecisionOptimizer
 from seqx.training.checkpoint_io import load_state
 from seqx.training.components import Chosen, build
 from seqx.training.distributed import DistributedModel, Ranks, all_reduce_dict, all_reduce_sum
@@ -52,14 +54,30 @@ class Trainer:
         self.task = task
         self.device = device
         self.ranks = ranks or Ranks(rank=0, world_size=1, local_rank=0)
+        common = run_config.common
+        if sum([common.amp, common.fp16, common.bf16]) > 1:
+            raise SeqxError("choose one of --amp, --fp16 and --bf16")
+        self.half: torch.dtype | None = (
+            torch.float16 if common.fp16 else torch.bfloat16 if common.bf16 else None
+        )
         self.model = model.to(device)
+        if self.half is not None:
+            self.model = self.model.to(self.half)
         self.train_model: torch.nn.Module = self.model
         if self.ranks.world_size > 1:
             self.train_model = DistributedModel(self.model, device)
         self._dummy: dict[str, Any] | None = None
         self.criterion = criterion.to(device)
         lrs = tuple(run_config.optimization.lr)
-        self.optimizer = build(optimizer, self.model.parameters(), lrs[0])
+        self.optimizer: Any
+        if self.half is None:
+            self.optimizer = build(optimizer, self.model.parameters(), lrs[0])
+        else:
+            self.optimizer = MixedPrecisionOptimizer(
+                list(self.model.parameters()),
+                lambda params: build(optimizer, params, lrs[0]),
+                self._loss_scaler() if self.half == torch.float16 else None,
+            )
         self.lr_scheduler = build(lr_scheduler, self.optimizer, lrs)
         self.components = components
         self.num_updates = 0
@@ -78,6 +96,20 @@ class Trainer:
         self.epoch_stats = StatsAccumulator()
         self.start_time = time.perf_counter()
         self.wall_offset = 0.0
+
+    def _loss_scaler(self) -> DynamicLossScaler:
+        common = self.run_config.common
+        window = common.fp16_scale_window
+        if window is None:
+            freq = self.run_config.optimization.update_freq[0]
+            window = max(1, int(2**14 / self.ranks.world_size / freq))
+        return DynamicLossScaler(
+            init_scale=common.fp16_init_scale,
+            scale_window=window,
+            tolerance=common.fp16_scale_tolerance,
+            threshold=common.threshold_loss_scale,
+            min_loss_scale=common.min_loss_scale,
+        )
 
     # -- stepping ----------------------------------------------------------------------
 
@@ -141,6 +173,21 @@ class Trainer:
         if not math.isfinite(gnorm) and self.optimizer.scaler is not None:
             self.optimizer.step()  # the scaler skips the update and lowers the scale
             self.overflows += 1
+            return
+        if not math.isfinite(gnorm) and getattr(self.optimizer, "loss_scaler", None):
+            self.overflows += 1
+            try:
+                self.optimizer.overflow()
+            except LossScaleTooLow as exc:
+                last = self.last_checkpoint or "none was written yet"
+                raise SeqxError(
+                    f"{exc} (update {self.num_updates + 1}). The last good checkpoint is {last}; "
+                    "resume from it with a lower --lr or in float32"
+                ) from None
+            self.say(
+                f"overflow at update {self.num_updates + 1}: the update is skipped and the "
+                f"loss scale lowered to {self.optimizer.loss_scaler.scale:g}"
+            )
             return
         if not math.isfinite(gnorm):
             self.optimizer.zero_grad()
@@ -207,6 +254,8 @@ class Trainer:
         stats.update(acc.throughput(self.get_lr(), self.num_updates, self.wall(), sums))
         if self.optimizer.scaler is not None:
             stats["loss_scale"] = float(self.optimizer.scaler.get_scale())
+        elif getattr(self.optimizer, "loss_scaler", None) is not None:
+            stats["loss_scale"] = self.optimizer.loss_scaler.scale
         return stats
 
     # -- checkpoints -------------------------------------------------------------------
@@ -226,7 +275,7 @@ class Trainer:
             "seqx_version": __version__,
             "config": self.run_config.to_dict(),
             "components": {k: c.provenance() for k, c in self.components.items()},
-            "model": self.model.state_dict(),
+            "model": self.model_state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "lr_scheduler": self.lr_scheduler.state_dict(),
             "trainer": {
@@ -245,6 +294,19 @@ class Trainer:
             },
         }
 
+    def model_state_dict(self) -> dict[str, Any]:
+        """The model's state; in float32 (the master weights) under --fp16/--bf16."""
+        state = self.model.state_dict()
+        if self.half is None:
+            return state
+        names = [name for name, p in self.model.named_parameters() if p.requires_grad]
+        for name, value in zip(names, self.optimizer.master_values()):
+            state[name] = value.detach().clone()
+        return {
+            k: v.float() if torch.is_tensor(v) and v.dtype == self.half else v
+            for k, v in state.items()
+        }
+
     def load_model_weights(self, path: str) -> dict[str, Any]:
         """Load only the model weights of checkpoint ``path``; returns the whole state."""
         state = load_state(path)
@@ -254,6 +316,9 @@ class Trainer:
             upgrade = getattr(self.model, "upgrade_state_dict", None)
             model_state = upgrade(dict(state["model"])) if upgrade else state["model"]
             self.model.load_state_dict(model_state)
+            if self.half is not None:  # the exact float32 weights, not the rounded ones
+                named = [(n, p) for n, p in self.model.named_parameters() if p.requires_grad]
+                self.optimizer.load_master([model_state.get(n, p) for n, p in named])
         except RuntimeError as exc:
             was = saved.get("_arch") or saved.get("_name")
             now = current.arch or current.name
