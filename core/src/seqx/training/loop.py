@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -233,6 +234,7 @@ class Run:
                 else None
             ),
         }
+        started = time.perf_counter()
         state = self.trainer.state_dict(epoch_itr, self.best, extra)
         first = os.path.join(self.save_dir, names[0])
         save_state(state, first)
@@ -244,7 +246,11 @@ class Run:
                 trainer=self.trainer, path=os.path.join(self.save_dir, name)
             )
         remove_stale(ck, self.save_dir)
-        self.say(f"saved {', '.join(names)} in {self.save_dir} (epoch {epoch}, {updates} updates)")
+        seconds = time.perf_counter() - started
+        self.say(
+            f"saved {', '.join(names)} in {self.save_dir} (epoch {epoch}, {updates} updates, "
+            f"{seconds:.2f} s)"
+        )
 
     # -- the loop ----------------------------------------------------------------------
 
