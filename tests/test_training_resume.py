@@ -438,3 +438,33 @@ def test_bf16_resume_is_exact(data, tmp_path):
     tail = {k: v for k, v in logged_losses(straight.stderr).items() if k > 4}
     assert tail and logged_losses(resumed.stderr) == tail
     assert_same_model(tmp_path / "a" / "checkpoint_last.pt", tmp_path / "b" / "checkpoint_last.pt")
+
+
+def test_ema_is_saved_resumed_and_decodes(data, tmp_path):
+    args = ("train", data, *TRAIN, "--ema-decay", "0.9", "--save-interval-updates", "3")
+    seqx(*args, "--max-update", "6", "--save-dir", tmp_path / "a")
+    state = torch.load(tmp_path / "a" / "checkpoint_last.pt", weights_only=True)
+    key = "encoder.layers.0.ffn.fc1.weight"
+    assert state["ema"].keys() == state["model"].keys()
+    assert not torch.equal(state["ema"][key], state["model"][key])
+    # until --ema-start-update the average is the weights themselves
+    seqx(*args, "--max-update", "4", "--ema-start-update", "4", "--save-dir", tmp_path / "b")
+    state = torch.load(tmp_path / "b" / "checkpoint_last.pt", weights_only=True)
+    assert torch.equal(state["ema"][key], state["model"][key])
+    # resumed at update 3, the average ends as in the uninterrupted run
+    seqx(*args, "--max-update", "3", "--save-dir", tmp_path / "c")
+    seqx(*args, "--max-update", "6", "--save-dir", tmp_path / "c")
+    a = torch.load(tmp_path / "a" / "checkpoint_last.pt", weights_only=True)["ema"]
+    c = torch.load(tmp_path / "c" / "checkpoint_last.pt", weights_only=True)["ema"]
+    assert all(torch.equal(a[k], c[k]) for k in a)
+    common = ("--gen-subset", "valid", "--beam", "2", "--batch-size", "8", "--max-len-b", "5")
+    out = seqx(
+        "generate", data, "--path", tmp_path / "a" / "checkpoint_last.pt", "--use-ema", *common
+    )
+    assert "H-0\t" in out.stdout
+    plain = tmp_path / "plain"
+    seqx("train", data, *TRAIN, "--max-update", "1", "--save-dir", plain)
+    bad = seqx(
+        "generate", data, "--path", plain / "checkpoint_last.pt", "--use-ema", *common, check=False
+    )
+    assert bad.returncode != 0 and "without --ema-decay" in bad.stderr

@@ -85,8 +85,12 @@ def load_model_ensemble(
     pm: Any = None,
     device: str | torch.device = "cpu",
     dataset_format: str | None = None,
+    use_ema: bool = False,
 ) -> Loaded:
-    """Load one model per checkpoint; the task is set up from the first (with ``data``)."""
+    """Load one model per checkpoint; the task is set up from the first (with ``data``).
+
+    ``use_ema`` loads the moving average of the weights that ``--ema-decay`` kept.
+    """
     if pm is None:
         from seqx.plugins import get_plugin_manager
 
@@ -111,6 +115,13 @@ def load_model_ensemble(
         model_sec = cfg.sections["model"]
         model_cls = registry.get("model", model_sec.name).load()
         model = task.build_model(model_sec.config, model_cls)
+        if use_ema:
+            if "ema" not in state:
+                raise SeqxError(
+                    f"checkpoint '{path}' has no moving average of the weights: it was trained "
+                    "without --ema-decay; leave out --use-ema"
+                )
+            state["model"] = state["ema"]
         state["model"] = model.upgrade_state_dict(dict(state["model"]))
         _check_vocab(path, state["model"], model)
         model.load_state_dict(state["model"])

@@ -47,6 +47,8 @@ class GenerateConfig:
     """Data folder made by seqx preprocess."""
     path: str | None = None
     """Checkpoint(s) to decode with; PATH1:PATH2 decodes with an ensemble."""
+    use_ema: bool = False
+    """Decode with the moving average of the weights that --ema-decay kept."""
     gen_subset: str = "test"
     """The split to translate."""
     batch_size: int | None = None
@@ -83,6 +85,8 @@ class InteractiveConfig:
     """Data folder made by seqx preprocess (its dictionaries and subword model)."""
     path: str | None = None
     """Checkpoint(s) to decode with; PATH1:PATH2 decodes with an ensemble."""
+    use_ema: bool = False
+    """Decode with the moving average of the weights that --ema-decay kept."""
     input: str = "-"
     """File to translate, one sentence per line ('-': standard input)."""
     buffer_size: int = 1

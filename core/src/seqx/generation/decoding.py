@@ -37,5 +37,6 @@ def load_for_decoding(cfg: Any, pm: Any, dataset_format: str | None) -> tuple[An
         pm=pm,
         device=device,
         dataset_format=dataset_format,
+        use_ema=getattr(cfg, "use_ema", False),
     )
     return device, loaded

@@ -84,6 +84,11 @@ class OptimizationConfig:
     """Clip the gradient norm to this value (0: no clipping)."""
     update_freq: tuple[int, ...] = (1,)
     """Accumulate gradients over N batches per update."""
+    ema_decay: float = 0.0
+    """Keep an exponential moving average of the weights with this decay (e.g. 0.9999; 0:
+    none); checkpoints store it and seqx generate --use-ema decodes with it."""
+    ema_start_update: int = 0
+    """The average follows the weights exactly until this update, then averages."""
     max_nonfinite_updates: int = 10
     """Stop after this many updates in a row whose loss or gradient is NaN or inf (each
     is skipped and counted); 0 stops at the first."""

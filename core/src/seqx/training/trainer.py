@@ -17,6 +17,7 @@ from seqx.optim.mixed_precision import MixedPrecisionOptimizer
 from seqx.training.checkpoint_io import load_state
 from seqx.training.components import Chosen, build
 from seqx.training.distributed import DistributedModel, Ranks, all_reduce_dict, all_reduce_sum
+from seqx.training.ema import EMA
 from seqx.training.rng import get_rng_state, set_rng_state
 from seqx.training.stats import StatsAccumulator
 from seqx.version import __version__
@@ -79,6 +80,10 @@ class Trainer:
                 self._loss_scaler() if self.half == torch.float16 else None,
             )
         self.lr_scheduler = build(lr_scheduler, self.optimizer, lrs)
+        self.ema: EMA | None = None
+        opt = run_config.optimization
+        if opt.ema_decay > 0:
+            self.ema = EMA(self._param_names(), self._weights(), opt.ema_decay)
         self.components = components
         self.num_updates = 0
         self.clip_norm = run_config.optimization.clip_norm
@@ -196,6 +201,11 @@ class Trainer:
         self.nonfinite_in_a_row = 0
         self.optimizer.step()
         self.num_updates += 1
+        if self.ema is not None:
+            if self.num_updates <= self.run_config.optimization.ema_start_update:
+                self.ema.reset(self._weights())
+            else:
+                self.ema.step(self._weights())
         self.lr_scheduler.step_update(self.num_updates)
         self.model.set_num_updates(self.num_updates)  # type: ignore[operator]
         elapsed = time.perf_counter() - started
@@ -275,7 +285,8 @@ class Trainer:
             "seqx_version": __version__,
             "config": self.run_config.to_dict(),
             "components": {k: c.provenance() for k, c in self.components.items()},
-            "model": self.model_state_dict(),
+            "model": (model_state := self.model_state_dict()),
+            **({"ema": self.ema.state_dict(model_state)} if self.ema is not None else {}),
             "optimizer": self.optimizer.state_dict(),
             "lr_scheduler": self.lr_scheduler.state_dict(),
             "trainer": {
@@ -293,6 +304,15 @@ class Trainer:
                 **(extra or {}),
             },
         }
+
+    def _param_names(self) -> list[str]:
+        return [name for name, p in self.model.named_parameters() if p.requires_grad]
+
+    def _weights(self) -> list[torch.Tensor]:
+        """The trained parameters (the float32 master copy under --fp16/--bf16)."""
+        if self.half is not None:
+            return list(self.optimizer.master_values())
+        return [p for p in self.model.parameters() if p.requires_grad]
 
     def model_state_dict(self) -> dict[str, Any]:
         """The model's state; in float32 (the master weights) under --fp16/--bf16."""
@@ -355,6 +375,8 @@ class Trainer:
         self.nonfinite = int(trainer.get("nonfinite", 0))
         self.start_time = time.perf_counter()
         set_rng_state(trainer["rng"])
+        if self.ema is not None:
+            self.ema.load_state_dict(state.get("ema") or state["model"])
         meters = trainer.get("meters")
         if meters and not reset_meters:
             self.interval.load_state_dict(meters["interval"])
