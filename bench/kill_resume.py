@@ -80,7 +80,7 @@ def main() -> None:
             killed = False
             if kills < args.kills:
                 try:
-                    proc.wait(timeout=rng.uniform(0.5, max(2.0, straight_seconds * 0.15)))
+                    proc.wait(timeout=rng.uniform(0.5, 6.0))
                 except subprocess.TimeoutExpired:
                     proc.kill()  # SIGKILL
                     killed = True

@@ -40,6 +40,10 @@ class CommonConfig:
     """Log training stats every N updates."""
     log_file: str | None = None
     """Also write the log lines to this file."""
+    tensorboard_logdir: str | None = None
+    """Also log the stats to TensorBoard event files in this folder (needs tensorboard)."""
+    wandb_project: str | None = None
+    """Also log the stats to this Weights & Biases project (needs wandb)."""
 
 
 @dataclass(kw_only=True)

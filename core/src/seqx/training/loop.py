@@ -450,7 +450,7 @@ class Run:
         return state
 
     def run(self) -> dict[str, Any]:
-        ck, opt = self.cfg.checkpoint, self.cfg.optimization
+        ck = self.cfg.checkpoint
         if not ck.no_save:
             atomic_write(
                 os.path.join(self.save_dir, "config.json"),
@@ -462,6 +462,33 @@ class Run:
         if itr_state:
             epoch_itr.load_state_dict(itr_state)
         self.pm.hook.seqx_train_start(trainer=self.trainer)
+        with self.stat_loggers():
+            return self._train(epoch_itr)
+
+    @contextlib.contextmanager
+    def stat_loggers(self) -> Iterator[None]:
+        """TensorBoard and W&B subscribers to seqx_log for the run (rank 0 only)."""
+        from seqx.training.loggers import TensorBoardLog, WandbLog
+
+        common = self.cfg.common
+        loggers: list[Any] = []
+        if self.ranks.is_master:
+            if common.tensorboard_logdir:
+                loggers.append(TensorBoardLog(common.tensorboard_logdir))
+            if common.wandb_project:
+                name = os.path.basename(os.path.abspath(self.save_dir))
+                loggers.append(WandbLog(common.wandb_project, self.cfg.to_dict(), name))
+        for logger in loggers:
+            self.pm.register(logger)
+        try:
+            yield
+        finally:
+            for logger in loggers:
+                self.pm.unregister(logger)
+                logger.close()
+
+    def _train(self, epoch_itr: EpochBatchIterator) -> dict[str, Any]:
+        opt = self.cfg.optimization
         max_epoch = opt.max_epoch
         last_valid: dict[str, Any] | None = None
         with self.stop, self.peers_lost():
