@@ -3,11 +3,14 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
 
 from seqx.testing.corpus import write_corpus
+
+FAULTS = Path(__file__).parent / "fault_plugins"  # criterions that fail on purpose
 
 TRAIN = [
     "--arch",
@@ -112,46 +115,15 @@ def test_world_size_that_does_not_match(data, tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-DYING_PLUGIN = """
-    import os
-
-    from seqx import hookimpl
-    from seqx.criterions.label_smoothed_cross_entropy import (
-        LabelSmoothedCrossEntropyCriterion,
-    )
-
-
-    class DiesOnRank1(LabelSmoothedCrossEntropyCriterion):
-        calls = 0
-
-        def forward(self, model, sample, reduce=True):
-            DiesOnRank1.calls += 1
-            if os.environ.get("RANK") == "1" and DiesOnRank1.calls == 3:
-                os._exit(3)  # as a killed or crashed process would
-            return super().forward(model, sample, reduce)
-
-
-    @hookimpl
-    def seqx_register(registry):
-        registry.criterion(
-            "dies_on_rank1",
-            ":DiesOnRank1",
-            config="seqx.criterions.configs:LabelSmoothedCrossEntropyConfig",
-        )
-"""
-
-
 def test_a_dying_rank_stops_the_others(data, tmp_path):
-    import textwrap
     import time
 
-    (tmp_path / "dying_plugin.py").write_text(textwrap.dedent(DYING_PLUGIN))
     start = time.monotonic()
     proc = seqx(
         "train",
         data,
         "--plugin-dir",
-        tmp_path,
+        FAULTS,
         *TRAIN,
         "--max-update",
         "50",
@@ -167,3 +139,31 @@ def test_a_dying_rank_stops_the_others(data, tmp_path):
     )
     assert proc.returncode != 0
     assert time.monotonic() - start < 120  # no hang until a long timeout
+
+
+def test_out_of_memory_on_one_rank_stops_every_rank(data, tmp_path):
+    import time
+
+    start = time.monotonic()
+    proc = seqx(
+        "train",
+        data,
+        "--plugin-dir",
+        FAULTS,
+        *TRAIN,
+        "--criterion",
+        "oom_at",
+        "--max-update",
+        "20",
+        "--nproc-per-node",
+        "2",
+        "--distributed-timeout",
+        "60",
+        "--save-dir",
+        tmp_path / "ck",
+        check=False,
+        env={"OOM_RANK": "1"},
+    )
+    assert proc.returncode != 0
+    assert "rank 1 ran out of memory on a batch" in proc.stderr
+    assert time.monotonic() - start < 120

@@ -5,11 +5,14 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import torch
 
 from seqx.testing.corpus import write_corpus
+
+FAULTS = Path(__file__).parent / "fault_plugins"  # criterions that fail on purpose
 
 TRAIN = [
     "--arch",
@@ -276,44 +279,9 @@ def test_checkpoint_of_another_architecture(data, uninterrupted, tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-NAN_PLUGIN = """
-    import os
-
-    from seqx import hookimpl
-    from seqx.criterions.label_smoothed_cross_entropy import (
-        LabelSmoothedCrossEntropyCriterion,
-    )
-
-
-    class NanAt(LabelSmoothedCrossEntropyCriterion):
-        '''Label-smoothed cross entropy, NaN at the training calls listed in NAN_CALLS.'''
-
-        calls = 0
-
-        def forward(self, model, sample, reduce=True):
-            loss, size, log = super().forward(model, sample, reduce)
-            if model.training:
-                NanAt.calls += 1
-                if str(NanAt.calls) in os.environ["NAN_CALLS"].split(","):
-                    loss = loss * float("nan")
-            return loss, size, log
-
-
-    @hookimpl
-    def seqx_register(registry):
-        registry.criterion(
-            "nan_at", ":NanAt", config="seqx.criterions.configs:LabelSmoothedCrossEntropyConfig"
-        )
-"""
-
-
 def test_nonfinite_updates_are_skipped_then_stop_training(data, tmp_path):
-    import textwrap
 
-    plugins = tmp_path / "plugins"
-    plugins.mkdir()
-    (plugins / "nan_plugin.py").write_text(textwrap.dedent(NAN_PLUGIN))
-    args = [sys.executable, "-m", "seqx", "train", str(data), "--plugin-dir", str(plugins)]
+    args = [sys.executable, "-m", "seqx", "train", str(data), "--plugin-dir", str(FAULTS)]
     args += [*TRAIN, "--criterion", "nan_at", "--update-freq", "1", "--save-interval-updates"]
     args += ["2", "--max-nonfinite-updates", "2"]
 
@@ -416,13 +384,8 @@ def test_fp16_overflows_lower_the_scale_and_too_low_a_scale_stops(data, tmp_path
     assert state["model"]["encoder.layers.0.ffn.fc1.weight"].dtype == torch.float32
     assert state["optimizer"]["loss_scaler"]["scale"] < 1e9
 
-    plugins = tmp_path / "plugins"
-    plugins.mkdir()
-    import textwrap
-
-    (plugins / "nan_plugin.py").write_text(textwrap.dedent(NAN_PLUGIN))
     env = {**os.environ, "NAN_CALLS": ",".join(map(str, range(1, 50)))}
-    cmd = [sys.executable, "-m", "seqx", "train", str(data), "--plugin-dir", str(plugins)]
+    cmd = [sys.executable, "-m", "seqx", "train", str(data), "--plugin-dir", str(FAULTS)]
     cmd += [*TRAIN, "--criterion", "nan_at", "--fp16", "--fp16-init-scale", "4"]
     cmd += ["--min-loss-scale", "1", "--max-update", "5", "--save-dir", str(tmp_path / "b")]
     stopped = subprocess.run(cmd, capture_output=True, text=True, env=env)
@@ -468,3 +431,16 @@ def test_ema_is_saved_resumed_and_decodes(data, tmp_path):
         "generate", data, "--path", plain / "checkpoint_last.pt", "--use-ema", *common, check=False
     )
     assert bad.returncode != 0 and "without --ema-decay" in bad.stderr
+
+
+def test_out_of_memory_skips_the_update(data, tmp_path):
+
+    cmd = [sys.executable, "-m", "seqx", "train", str(data), "--plugin-dir", str(FAULTS)]
+    cmd += [*TRAIN, "--criterion", "oom_at", "--max-update", "3", "--save-dir", str(tmp_path / "c")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "OOM_RANK": "0"})
+    assert proc.returncode == 0, proc.stderr
+    assert "out of memory on a batch" in proc.stderr and "the update is skipped (1 so far)" in (
+        proc.stderr
+    )
+    state = torch.load(tmp_path / "c" / "checkpoint_last.pt", weights_only=True)
+    assert state["trainer"]["num_updates"] == 3

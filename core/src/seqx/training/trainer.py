@@ -25,6 +25,14 @@ from seqx.version import __version__
 FORMAT_VERSION = 1
 
 
+def is_out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` is an allocation failure (CUDA's OutOfMemoryError or the CPU's)."""
+    if isinstance(exc, torch.OutOfMemoryError):
+        return True
+    text = str(exc)
+    return "out of memory" in text or "can't allocate memory" in text
+
+
 def move_to(sample: Any, device: torch.device) -> Any:
     """``sample`` with every tensor on ``device``."""
     if isinstance(sample, torch.Tensor):
@@ -94,6 +102,7 @@ class Trainer:
                 self.optimizer.scaler = torch.amp.GradScaler(device.type)
         self.overflows = 0
         self.nonfinite = 0
+        self.ooms = 0
         self.nonfinite_in_a_row = 0
         self.last_checkpoint: str | None = None
         self.say: Any = lambda line: None
@@ -152,15 +161,21 @@ class Trainer:
             sync = contextlib.nullcontext()
             if world > 1 and not last:
                 sync = self.train_model.no_sync()  # type: ignore[operator]
-            with sync, self.autocast():
-                _, size, log = self.task.train_step(
-                    sample,
-                    self.train_model,
-                    self.criterion,
-                    self.optimizer,
-                    self.num_updates,
-                    ignore_grad=ignore,
-                )
+            try:
+                with sync, self.autocast():
+                    _, size, log = self.task.train_step(
+                        sample,
+                        self.train_model,
+                        self.criterion,
+                        self.optimizer,
+                        self.num_updates,
+                        ignore_grad=ignore,
+                    )
+            except RuntimeError as exc:
+                if not is_out_of_memory(exc):
+                    raise
+                self.out_of_memory(sample, exc)
+                return
             if not ignore:
                 logs.append(log)
                 sample_size += size
@@ -216,6 +231,25 @@ class Trainer:
             acc.gnorm_sum += gnorm
             acc.clipped += clipped
             acc.train_wall += elapsed
+
+    def out_of_memory(self, sample: dict[str, Any], exc: BaseException) -> None:
+        """Skip an update whose batch ran out of memory; under several processes, stop."""
+        self.optimizer.zero_grad()
+        self.ooms += 1
+        size = f"{sample.get('nsentences', '?')} sentences, {sample.get('ntokens', '?')} tokens"
+        if self.ranks.world_size > 1:
+            raise SeqxError(
+                f"rank {self.ranks.rank} ran out of memory on a batch ({size}) at update "
+                f"{self.num_updates + 1}; the other ranks cannot skip it with this one, so "
+                "training stops. Lower --max-tokens or --batch-size (and raise --update-freq) "
+                f"and resume from {self.last_checkpoint or 'the start'}"
+            ) from None
+        if self.device.type == "cuda":
+            torch.cuda.empty_cache()
+        self.say(
+            f"out of memory on a batch ({size}) at update {self.num_updates + 1}: the update is "
+            f"skipped ({self.ooms} so far); lower --max-tokens if this repeats"
+        )
 
     def skip_nonfinite(self, gnorm: float) -> None:
         """Count an update skipped for a NaN/inf loss or gradient; stop after too many."""
