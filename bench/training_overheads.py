@@ -37,13 +37,14 @@ def save_seconds(data: Path, work: Path) -> dict:
         "--log-format", "simple",
     )  # fmt: skip
     times = [float(x) for x in re.findall(r"updates, ([0-9.]+) s\)", proc.stderr)]
+    names = re.search(r"^saved (.+?) in ", proc.stderr, re.M)
     size = (work / "iwslt" / "checkpoint_last.pt").stat().st_size
     return {
         "model": "transformer_iwslt_de_en",
         "save_seconds_median": round(statistics.median(times), 3),
         "saves": len(times),
         "checkpoint_mib": round(size / 2**20, 1),
-        "files_per_save": 2,
+        "files_per_save": len(names.group(1).split(", ")) if names else None,
     }
 
 

@@ -30,6 +30,12 @@ def _fsync_dir(folder: str) -> None:
             os.close(fd)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str, write: Any) -> None:
     """Call ``write(file)`` on a temporary file and rename it to ``path`` when complete."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -41,6 +47,7 @@ def atomic_write(path: str, write: Any) -> None:
     except OSError as exc:
         raise SeqxError(f"cannot write into '{folder}': {exc.strerror}") from None
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's files are private; keep the usual mode
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
@@ -64,7 +71,21 @@ def save_state(state: dict[str, Any], path: str) -> None:
 
 
 def copy_atomic(src: str, dst: str) -> None:
-    """Copy ``src`` to ``dst`` atomically."""
+    """Give ``dst`` the content of ``src`` atomically: a hard link where the file system
+    allows one (no data copied; later saves replace names, never rewrite files), else a copy.
+    """
+    folder = os.path.dirname(os.path.abspath(dst))
+    tmp = os.path.join(folder, f".tmp-link-{os.getpid()}-{os.path.basename(dst)}")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp)
+        os.link(src, tmp)
+        os.replace(tmp, dst)
+        _fsync_dir(folder)
+        return
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
 
     def write(f: Any) -> None:
         with open(src, "rb") as s:

@@ -58,3 +58,25 @@ def test_a_full_disk_keeps_the_previous_checkpoint(tmp_path):
         atomic_write(path, full)
     assert load_state(path)["model"]["w"].item() == 0
     assert os.listdir(tmp_path) == ["checkpoint_last.pt"]  # no temporary left behind
+
+
+def test_copies_are_independent_of_later_saves(tmp_path):
+    from seqx.training.checkpoint_io import copy_atomic
+
+    first = str(tmp_path / "checkpoint_1_2.pt")
+    last = str(tmp_path / "checkpoint_last.pt")
+    save_state({"model": {"w": torch.zeros(1)}}, first)
+    copy_atomic(first, last)
+    save_state({"model": {"w": torch.ones(1)}}, last)  # a later save replaces the name
+    assert load_state(first)["model"]["w"].item() == 0
+    assert load_state(last)["model"]["w"].item() == 1
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint_1_2.pt", "checkpoint_last.pt"]
+
+
+def test_files_get_the_usual_permissions(tmp_path):
+    mask = os.umask(0o022)
+    try:
+        save_state({"model": {}}, str(tmp_path / "c.pt"))
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "c.pt").stat().st_mode & 0o777 == 0o644
