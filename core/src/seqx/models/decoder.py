@@ -26,6 +26,7 @@ class Decoder(nn.Module):
         self,
         prev_output_tokens: Tensor,
         encoder_out: Any = None,
+        *,
         features_only: bool = False,
         **kwargs: Any,
     ) -> tuple[Tensor, dict[str, Any]]:
@@ -78,6 +79,7 @@ class IncrementalDecoder(Decoder):
         prev_output_tokens: Tensor,
         encoder_out: Any = None,
         incremental_state: IncrementalState | None = None,
+        *,
         features_only: bool = False,
         **kwargs: Any,
     ) -> tuple[Tensor, dict[str, Any]]:

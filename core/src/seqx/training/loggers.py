@@ -7,7 +7,6 @@ plugin would; only rank 0 logs. Each needs its package installed
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 from seqx.errors import SeqxError
@@ -18,7 +17,7 @@ def _numbers(stats: dict[str, Any]) -> dict[str, float]:
     return {
         k: float(v)
         for k, v in stats.items()
-        if isinstance(v, numbers.Number) and not isinstance(v, bool)
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
     }
 
 

@@ -157,9 +157,9 @@ class Trainer:
                 sample = move_to(sample, self.device)
                 if self._dummy is None:
                     self._dummy = sample
-            last = i == len(samples) - 1
+            is_last = i == len(samples) - 1
             sync = contextlib.nullcontext()
-            if world > 1 and not last:
+            if world > 1 and not is_last:
                 sync = self.train_model.no_sync()  # type: ignore[operator]
             try:
                 with sync, self.autocast():
@@ -179,7 +179,7 @@ class Trainer:
             if not ignore:
                 logs.append(log)
                 sample_size += size
-        total = sample_size
+        total: float = sample_size
         if world > 1:
             total = all_reduce_sum([float(sample_size)], self.device)[0]
         if total == 0:
