@@ -1,14 +1,12 @@
 """Two gloo processes on CPU train as one process with --update-freq 2 on the same batches."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
-from seqx.testing.corpus import write_corpus
+from seqx.testing.cli import run_seqx as seqx
+from seqx.testing.cli import tiny_data_bin
 
 FAULTS = Path(__file__).parent / "fault_plugins"  # criterions that fail on purpose
 
@@ -45,39 +43,9 @@ TRAIN = [
 ]
 
 
-def seqx(*args, check=True, env=None):
-    proc = subprocess.run(
-        [sys.executable, "-m", "seqx", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=600,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"seqx {' '.join(map(str, args))} failed:\n{proc.stderr}")
-    return proc
-
-
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ddp")
-    write_corpus(str(root / "raw"), train=200, valid=16, test=8, seed=6)
-    raw = root / "raw"
-    seqx(
-        "preprocess",
-        "-s",
-        "de",
-        "-t",
-        "en",
-        "--trainpref",
-        raw / "train",
-        "--validpref",
-        raw / "valid",
-        "--destdir",
-        root / "bin",
-        "--joined-dictionary",
-    )
-    return root / "bin"
+    return tiny_data_bin(tmp_path_factory.mktemp("ddp"), train=200, valid=16, seed=6)
 
 
 def test_two_ranks_equal_one_process_with_update_freq_2(data, tmp_path):

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from seqx.testing.corpus import write_corpus
+from seqx.testing.cli import run_seqx as seqx
+from seqx.testing.cli import tiny_data_bin
 
 FAULTS = Path(__file__).parent / "fault_plugins"  # criterions that fail on purpose
 
@@ -49,15 +50,6 @@ TRAIN = [
 ]
 
 
-def seqx(*args, check=True):
-    proc = subprocess.run(
-        [sys.executable, "-m", "seqx", *map(str, args)], capture_output=True, text=True
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"seqx {' '.join(map(str, args))} failed:\n{proc.stderr}")
-    return proc
-
-
 def logged_losses(stderr: str) -> dict[int, str]:
     """num_updates -> the printed loss of every train_inner line."""
     out = {}
@@ -81,24 +73,7 @@ def assert_same_model(a, b):
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    root = tmp_path_factory.mktemp("resume")
-    write_corpus(str(root / "raw"), train=300, valid=20, test=10, seed=4)
-    raw = root / "raw"
-    seqx(
-        "preprocess",
-        "-s",
-        "de",
-        "-t",
-        "en",
-        "--trainpref",
-        raw / "train",
-        "--validpref",
-        raw / "valid",
-        "--destdir",
-        root / "bin",
-        "--joined-dictionary",
-    )
-    return root / "bin"
+    return tiny_data_bin(tmp_path_factory.mktemp("resume"), train=300, valid=20, seed=4)
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,12 @@
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 import torch
 
-from seqx.testing.corpus import write_corpus
+from seqx.testing.cli import run_seqx as seqx
+from seqx.testing.cli import tiny_data_bin
 
 TRAIN = [
     "--arch",
@@ -41,44 +40,11 @@ TRAIN = [
 ]
 
 
-def seqx(*args, check=True, **kwargs):
-    proc = subprocess.run(
-        [sys.executable, "-m", "seqx", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        **kwargs,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"seqx {' '.join(map(str, args))} failed:\n{proc.stderr}")
-    return proc
-
-
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
-    write_corpus(str(root / "raw"), train=600, valid=40, test=30, seed=3)
-    raw = root / "raw"
-    seqx(
-        "preprocess",
-        "-s",
-        "de",
-        "-t",
-        "en",
-        "--trainpref",
-        raw / "train",
-        "--validpref",
-        raw / "valid",
-        "--testpref",
-        raw / "test",
-        "--destdir",
-        root / "bin",
-        "--joined-dictionary",
-        "--bpe",
-        "sentencepiece",
-        "--bpe-vocab-size",
-        "120",
-    )
+    spm = ("--joined-dictionary", "--bpe", "sentencepiece", "--bpe-vocab-size", "120")
+    tiny_data_bin(root, train=600, valid=40, test=30, seed=3, preprocess=spm)
     run = seqx("train", root / "bin", *TRAIN, "--max-update", "30", "--save-dir", root / "ck")
     return root, run.stderr
 
