@@ -1,0 +1,74 @@
+"""Options of the LSTM encoder-decoder, with fairseq's names (light module)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(kw_only=True)
+class LSTMConfig:
+    """Options of fairseq's ``LSTMModel``."""
+
+    dropout: float = 0.1
+    """Dropout probability (the default of every --*-dropout-in/out)."""
+    encoder_embed_dim: int = 512
+    """Encoder embedding dimension."""
+    encoder_embed_path: str | None = None
+    """Pretrained encoder embeddings (a text file: a 'COUNT DIM' header, then 'WORD v1 v2 ...')."""
+    encoder_freeze_embed: bool = False
+    """Do not train the encoder embeddings."""
+    encoder_hidden_size: int | None = None
+    """Encoder hidden size (default: --encoder-embed-dim)."""
+    encoder_layers: int = 1
+    """Number of encoder layers."""
+    encoder_bidirectional: bool = False
+    """A bidirectional encoder."""
+    encoder_dropout_in: float | None = None
+    """Dropout on the encoder's input embeddings (default: --dropout)."""
+    encoder_dropout_out: float | None = None
+    """Dropout on the encoder's outputs (default: --dropout)."""
+    decoder_embed_dim: int = 512
+    """Decoder embedding dimension."""
+    decoder_embed_path: str | None = None
+    """Pretrained decoder embeddings (same format as --encoder-embed-path)."""
+    decoder_freeze_embed: bool = False
+    """Do not train the decoder embeddings."""
+    decoder_hidden_size: int | None = None
+    """Decoder hidden size (default: --decoder-embed-dim)."""
+    decoder_layers: int = 1
+    """Number of decoder layers."""
+    decoder_out_embed_dim: int = 512
+    """Decoder output embedding dimension."""
+    decoder_attention: str = "1"
+    """Attention over the encoder output: '1' (yes) or '0' (no), as fairseq writes it."""
+    decoder_dropout_in: float | None = None
+    """Dropout on the decoder's input embeddings (default: --dropout)."""
+    decoder_dropout_out: float | None = None
+    """Dropout on the decoder's outputs (default: --dropout)."""
+    residuals: bool = False
+    """Add each decoder layer's previous state to its output (fairseq's residuals)."""
+    share_decoder_input_output_embed: bool = False
+    """Tie the decoder's input embedding and output projection."""
+    share_all_embeddings: bool = False
+    """Share encoder, decoder and output embeddings (needs a joined dictionary)."""
+    adaptive_softmax_cutoff: str | None = None
+    """Comma-separated adaptive softmax cutoffs (used with --criterion adaptive_loss)."""
+    max_source_positions: int = 100000
+    """Longest source accepted."""
+    max_target_positions: int = 100000
+    """Longest target accepted."""
+
+    def __post_init__(self) -> None:
+        d = self.dropout
+        for name in (
+            "encoder_dropout_in",
+            "encoder_dropout_out",
+            "decoder_dropout_in",
+            "decoder_dropout_out",
+        ):
+            if getattr(self, name) is None:
+                setattr(self, name, d)
+        if self.encoder_hidden_size is None:
+            self.encoder_hidden_size = self.encoder_embed_dim
+        if self.decoder_hidden_size is None:
+            self.decoder_hidden_size = self.decoder_embed_dim
