@@ -1,0 +1,168 @@
+"""The FConv decoder: causal gated convolutions with attention in each layer, incremental."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from seqx.models import IncrementalDecoder, IncrementalState
+from seqx_fconv.modules import PositionEmbedding, linear, linearized_conv
+
+ENCODER = "fconv_encoder"
+
+
+class AttentionLayer(nn.Module):
+    """fairseq's FConv attention: dot products of (projected state + target embedding) with
+    the encoder keys, weights over the encoder values, rescaled by the source length."""
+
+    def __init__(self, conv_channels: int, embed_dim: int) -> None:
+        super().__init__()
+        self.in_projection = linear(conv_channels, embed_dim)
+        self.out_projection = linear(embed_dim, conv_channels)
+
+    def forward(
+        self,
+        x: Tensor,
+        target_embedding: Tensor,
+        keys_t: Tensor,
+        values: Tensor,
+        mask: Tensor | None,
+    ) -> tuple[Tensor, Tensor]:
+        """``x`` B x T x C, ``keys_t`` B x E x S, ``values`` B x S x E, ``mask`` B x S."""
+        residual = x
+        x = (self.in_projection(x) + target_embedding) * math.sqrt(0.5)
+        scores = torch.bmm(x, keys_t)  # B x T x S
+        if mask is not None:
+            scores = scores.float().masked_fill(mask.unsqueeze(1), float("-inf")).type_as(scores)
+        weights = torch.softmax(scores, dim=2)
+        x = torch.bmm(weights, values)
+        s = values.size(1)
+        if mask is None:
+            x = x * (s * math.sqrt(1.0 / s))
+        else:
+            n = (s - mask.type_as(x).sum(dim=1, keepdim=True)).unsqueeze(-1)  # B x 1 x 1
+            x = x * (n * n.rsqrt())
+        return (self.out_projection(x) + residual) * math.sqrt(0.5), weights
+
+
+class FConvDecoder(IncrementalDecoder):
+    """fairseq's ``FConvDecoder``.
+
+    Decoding one position at a time keeps, per convolution, a buffer of its
+    last ``kernel_size`` inputs, so a step costs one matrix product per
+    layer, not a convolution over the whole prefix.
+    """
+
+    def __init__(
+        self,
+        dictionary: Any,
+        embed_tokens: nn.Embedding,
+        out_embed_dim: int,
+        layers: list[tuple[int, int, int]],
+        attention: list[bool],
+        dropout: float,
+        share_embed: bool,
+        max_positions: int,
+    ) -> None:
+        super().__init__(dictionary)
+        self.dropout = dropout
+        self.embed_tokens = embed_tokens
+        padding_idx = embed_tokens.padding_idx
+        dim = embed_tokens.embedding_dim
+        self.embed_positions = PositionEmbedding(max_positions, dim, padding_idx)
+        in_channels = layers[0][0]
+        self.fc1 = linear(dim, in_channels, dropout=dropout)
+        self.projections = nn.ModuleList()
+        self.convolutions = nn.ModuleList()
+        self.attention = nn.ModuleList()
+        self.residuals: list[int] = []
+        layer_in_channels = [in_channels]
+        for (out_channels, kernel_size, residual), attend in zip(layers, attention):
+            residual_dim = out_channels if residual == 0 else layer_in_channels[-residual]
+            self.projections.append(
+                linear(residual_dim, out_channels) if residual_dim != out_channels else None
+            )
+            self.convolutions.append(
+                linearized_conv(in_channels, out_channels * 2, kernel_size, dropout)
+            )
+            self.attention.append(AttentionLayer(out_channels, dim) if attend else None)
+            self.residuals.append(residual)
+            in_channels = out_channels
+            layer_in_channels.append(out_channels)
+        self.fc2 = linear(in_channels, out_embed_dim)
+        if share_embed:
+            if out_embed_dim != dim:
+                raise ValueError(
+                    "shared output embeddings need --decoder-out-embed-dim = embed dim"
+                )
+            self.fc3 = None
+        else:
+            self.fc3 = linear(out_embed_dim, len(dictionary), dropout=dropout)
+        self.max_target_positions = max_positions
+
+    def static_cache_keys(self) -> set[str]:
+        return {ENCODER}
+
+    def extract_features(
+        self,
+        prev_output_tokens: Tensor,
+        encoder_out: Any = None,
+        incremental_state: IncrementalState | None = None,
+        **kwargs: Any,
+    ) -> tuple[Tensor, dict[str, Any]]:
+        incremental = incremental_state is not None
+        keys_t = values = mask = None
+        if encoder_out is not None:
+            cached = incremental_state.get(ENCODER) if incremental_state is not None else None
+            if cached:
+                keys_t, values = cached["keys_t"], cached["values"]
+            else:
+                keys, values = encoder_out["encoder_out"]
+                keys_t = keys.transpose(1, 2).contiguous()
+                if incremental_state is not None:
+                    incremental_state[ENCODER] = {"keys_t": keys_t, "values": values}
+            mask = encoder_out["encoder_padding_mask"]
+        pos = self.embed_positions(prev_output_tokens, incremental=incremental)
+        tokens = prev_output_tokens[:, -1:] if incremental else prev_output_tokens
+        x = F.dropout(self.embed_tokens(tokens) + pos, self.dropout, self.training)
+        target_embedding = x
+        x = self.fc1(x)  # B x T x C
+        states = [x]
+        attn_sum = None
+        for i, (proj, conv, attention, res) in enumerate(
+            zip(self.projections, self.convolutions, self.attention, self.residuals)
+        ):
+            residual = None
+            if res > 0:
+                residual = states[-res]
+                residual = residual if proj is None else proj(residual)
+            x = F.dropout(x, self.dropout, self.training)
+            if incremental_state is not None:
+                key = f"fconv_conv{i}"
+                buffer = (incremental_state.get(key) or {}).get("buffer")
+                out, buffer = conv.step(x[:, 0], buffer)
+                incremental_state[key] = {"buffer": buffer}
+                x = out.unsqueeze(1)
+            else:
+                x = conv(x.transpose(0, 1)).transpose(0, 1)
+            x = F.glu(x, dim=2)
+            if attention is not None and keys_t is not None:
+                x, weights = attention(x, target_embedding, keys_t, values, mask)
+                attn_sum = weights if attn_sum is None else attn_sum + weights
+            if residual is not None:
+                x = (x + residual) * math.sqrt(0.5)
+            states.append(x)
+        x = F.dropout(self.fc2(x), self.dropout, self.training)
+        return x, {"attn": attn_sum}
+
+    def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:
+        if self.fc3 is None:
+            return F.linear(features, self.embed_tokens.weight)
+        return self.fc3(features)
+
+    def max_positions(self) -> int:
+        return self.max_target_positions

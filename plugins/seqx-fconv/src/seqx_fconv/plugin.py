@@ -1,0 +1,22 @@
+"""Registers the FConv model and its archs (light: import strings only)."""
+
+from seqx import hookimpl
+from seqx_fconv.archs import ARCHS
+
+
+@hookimpl
+def seqx_register(registry):
+    registry.model(
+        "fconv",
+        "seqx_fconv.model:FConvModel",
+        config="seqx_fconv.config:FConvConfig",
+        help="Convolutional sequence to sequence (Gehring et al., 2017; fairseq's FConvModel).",
+    )
+    for name, arch in ARCHS.items():
+        registry.arch(
+            name,
+            model="fconv" if arch["base"] is None else None,
+            base=arch["base"],
+            defaults=arch["defaults"],
+            help=arch["help"],
+        )
