@@ -124,3 +124,13 @@ def test_incremental_steps_do_not_grow_with_the_prefix(seqx_plugins):
         prefix = torch.cat([prefix, torch.tensor([[8]])], dim=1)
     buffers = [v["buffer"] for k, v in state.items() if k.startswith("fconv_conv")]
     assert [b.shape[1] for b in buffers] == [3, 2]  # the kernel sizes, not the prefix length
+
+
+def test_reorder_with_an_index_out_of_range(seqx_plugins):
+    resolved, cfg = _config(seqx_plugins, "fconv", **TINY)
+    model = resolved.model.load().build_model(cfg, TinyTask(20)).eval()
+    enc = model.encoder(torch.tensor([[5, 6, 2], [7, 8, 2]]))
+    state: dict = {}
+    model.decoder(torch.tensor([[2], [2]]), encoder_out=enc, incremental_state=state)
+    with pytest.raises(IndexError, match="the batch has 2 rows"):
+        model.decoder.reorder_incremental_state(state, torch.tensor([0, 2]))

@@ -26,7 +26,8 @@ class BaseModel(nn.Module):
         decoder = getattr(self, "decoder", None)
         if isinstance(decoder, Decoder):
             return decoder.get_normalized_probs(net_output, log_probs, sample)
-        logits = net_output[0]
+        # a model may return its scores alone (a classifier) or with extras
+        logits = net_output if torch.is_tensor(net_output) else net_output[0]
         if log_probs:
             return torch.log_softmax(logits, -1, dtype=torch.float32)
         return torch.softmax(logits, -1, dtype=torch.float32)

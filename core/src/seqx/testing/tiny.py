@@ -22,6 +22,15 @@ class TinyTask:
     """What ``build_model`` reads from a translation task: its dictionaries."""
 
     def __init__(self, vocab_size: int = 24, shared: bool = True) -> None:
+        from types import SimpleNamespace
+
+        # the translation task's options a model may read (fairseq models read args.*)
+        self.cfg = SimpleNamespace(
+            left_pad_source=True,
+            left_pad_target=False,
+            max_source_positions=1024,
+            max_target_positions=1024,
+        )
         self.source_dictionary = tiny_dictionary(vocab_size)
         self.target_dictionary = (
             self.source_dictionary if shared else tiny_dictionary(vocab_size, prefix="t")

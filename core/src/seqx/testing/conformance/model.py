@@ -141,7 +141,9 @@ class IncrementalDecoderConformance(ModelConformance):
             encoder_out = self._encode(model, batch)
             state: dict = {}
             model.decoder(prev[:, :1], encoder_out=encoder_out, incremental_state=state)
-        with pytest.raises(IndexError, match="batch has 2 rows"):
+        # seqx's own reorder says "the batch has 2 rows"; a decoder that reorders its own
+        # caches may fail in index_select instead: an error either way, never garbage
+        with pytest.raises((IndexError, RuntimeError)):
             model.decoder.reorder_incremental_state(state, torch.tensor([0, 5]))
 
     def test_reorder_within_beams(self, model: Any, task: TinyTask) -> None:

@@ -1,0 +1,1 @@
+"""fairseq's Simple LSTM tutorial as a seqx plugin."""
