@@ -1,1 +1,23 @@
-"""Data: dictionaries, datasets, batching and iteration (fairseq's layouts and names)."""
+"""Data: dictionaries, datasets, batching and iteration (fairseq's layouts and names).
+
+``from seqx.data import Dictionary, LanguagePairDataset`` imports them on first use,
+so that importing the package stays light.
+"""
+
+from typing import Any
+
+_EXPORTS = {
+    "Dictionary": "seqx.data.dictionary",
+    "LanguagePairDataset": "seqx.data.language_pair_dataset",
+    "EpochBatchIterator": "seqx.data.iterators",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'seqx.data' has no attribute '{name}'")

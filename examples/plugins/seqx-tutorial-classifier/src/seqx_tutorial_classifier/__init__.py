@@ -1,0 +1,1 @@
+"""fairseq's name classifier tutorial as a seqx plugin."""
