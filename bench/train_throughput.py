@@ -34,13 +34,16 @@ FAIRSEQ = {
 TARGET_WPS = {"small": 4000, "iwslt": 960}
 
 
-def measure(data: Path, work: Path, model: str, amp: bool, updates: int) -> dict:
+def measure(
+    data: Path, work: Path, model_args: list[str], amp: bool, updates: int, training=TRAINING
+) -> dict:
+    """Train ``updates`` updates of ``model_args``; throughput after the first interval."""
     interval = max(5, updates // 6)
     proc, wall, rss = seqx(
         "train",
         data,
-        *MODELS[model],
-        *TRAINING,
+        *model_args,
+        *training,
         "--max-update",
         updates,
         "--no-save",
@@ -79,7 +82,7 @@ def main() -> None:
     for model in args.models.split(","):
         for precision in args.precisions.split(","):
             results[f"{model}/{precision}"] = measure(
-                data, work, model, precision == "amp", args.updates
+                data, work, MODELS[model], precision == "amp", args.updates
             )
     print(
         json.dumps(
