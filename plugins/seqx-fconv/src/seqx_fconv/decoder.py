@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import IncrementalDecoder, IncrementalState
+from seqx.models import IncrementalDecoder, IncrementalState, dropout
 from seqx_fconv.modules import PositionEmbedding, linear, linearized_conv
 
 ENCODER = "fconv_encoder"
@@ -128,7 +128,7 @@ class FConvDecoder(IncrementalDecoder):
             mask = encoder_out["encoder_padding_mask"]
         pos = self.embed_positions(prev_output_tokens, incremental=incremental)
         tokens = prev_output_tokens[:, -1:] if incremental else prev_output_tokens
-        x = F.dropout(self.embed_tokens(tokens) + pos, self.dropout, self.training)
+        x = dropout(self.embed_tokens(tokens) + pos, self.dropout, self.training)
         target_embedding = x
         x = self.fc1(x)  # B x T x C
         states = [x]
@@ -140,7 +140,7 @@ class FConvDecoder(IncrementalDecoder):
             if res > 0:
                 residual = states[-res]
                 residual = residual if proj is None else proj(residual)
-            x = F.dropout(x, self.dropout, self.training)
+            x = dropout(x, self.dropout, self.training)
             if incremental_state is not None:
                 key = f"fconv_conv{i}"
                 buffer = (incremental_state.get(key) or {}).get("buffer")
@@ -156,7 +156,7 @@ class FConvDecoder(IncrementalDecoder):
             if residual is not None:
                 x = (x + residual) * math.sqrt(0.5)
             states.append(x)
-        x = F.dropout(self.fc2(x), self.dropout, self.training)
+        x = dropout(self.fc2(x), self.dropout, self.training)
         return x, {"attn": attn_sum}
 
     def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:

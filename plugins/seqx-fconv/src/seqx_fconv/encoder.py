@@ -8,7 +8,7 @@ from typing import Any
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import Encoder
+from seqx.models import Encoder, dropout
 from seqx_fconv.modules import GradMultiply, PositionEmbedding, conv_tbc, linear
 
 
@@ -61,7 +61,7 @@ class FConvEncoder(Encoder):
         self, src_tokens: Tensor, src_lengths: Tensor | None = None, **kwargs: Any
     ) -> dict[str, Any]:
         x = self.embed_tokens(src_tokens) + self.embed_positions(src_tokens)
-        x = F.dropout(x, self.dropout, self.training)
+        x = dropout(x, self.dropout, self.training)
         input_embedding = x
         x = self.fc1(x)
         pad = src_tokens.eq(self.padding_idx)
@@ -75,7 +75,7 @@ class FConvEncoder(Encoder):
                 residual = residual if proj is None else proj(residual)
             if mask is not None:
                 x = x.masked_fill(mask.unsqueeze(-1), 0)
-            x = F.dropout(x, self.dropout, self.training)
+            x = dropout(x, self.dropout, self.training)
             k = conv.kernel_size
             if k % 2 == 0:  # an even kernel: pad asymmetrically to keep the length
                 x = F.pad(x, (0, 0, 0, 0, (k - 1) // 2, k // 2))

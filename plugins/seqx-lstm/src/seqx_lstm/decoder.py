@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import IncrementalDecoder, IncrementalState
+from seqx.models import IncrementalDecoder, IncrementalState, dropout
 from seqx_lstm.attention import AttentionLayer, linear
 
 STATE = "lstm_decoder"
@@ -98,7 +98,7 @@ class LSTMDecoder(IncrementalDecoder):
         if incremental_state is not None:
             prev_output_tokens = prev_output_tokens[:, -1:]
         bsz, seqlen = prev_output_tokens.shape
-        x = F.dropout(self.embed_tokens(prev_output_tokens), self.dropout_in, self.training)
+        x = dropout(self.embed_tokens(prev_output_tokens), self.dropout_in, self.training)
         state = cached if cached else self._initial_state(encoder_out, bsz, x)
         hiddens = list(state["hiddens"].unbind(1))
         cells = list(state["cells"].unbind(1))
@@ -111,7 +111,7 @@ class LSTMDecoder(IncrementalDecoder):
             step = torch.cat([x[:, j], feed], dim=1) if self.input_feeding else x[:, j]
             for i, cell in enumerate(self.layers):
                 hidden, cells[i] = cell(step, (hiddens[i], cells[i]))
-                step = F.dropout(hidden, self.dropout_out, self.training)
+                step = dropout(hidden, self.dropout_out, self.training)
                 if self.residuals:  # fairseq's: plus the layer's state of the previous step
                     step = step + hiddens[i]
                 hiddens[i] = hidden
@@ -120,7 +120,7 @@ class LSTMDecoder(IncrementalDecoder):
                 attn.append(weights)
             else:
                 out = hidden
-            out = F.dropout(out, self.dropout_out, self.training)
+            out = dropout(out, self.dropout_out, self.training)
             feed = out
             outs.append(out)
         if incremental_state is not None:
@@ -131,7 +131,7 @@ class LSTMDecoder(IncrementalDecoder):
             }
         x = torch.stack(outs, dim=1)  # B x T x H
         if self.additional_fc is not None:
-            x = F.dropout(self.additional_fc(x), self.dropout_out, self.training)
+            x = dropout(self.additional_fc(x), self.dropout_out, self.training)
         return x, {"attn": torch.stack(attn, dim=1) if attn else None}
 
     def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:

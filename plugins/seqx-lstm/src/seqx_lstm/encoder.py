@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import Encoder
+from seqx.models import Encoder, dropout
 
 
 def right_aligned(tokens: Tensor, padding_idx: int) -> Tensor:
@@ -69,7 +68,7 @@ class LSTMEncoder(Encoder):
         tokens = right_aligned(src_tokens, self.padding_idx)  # packing wants right padding
         bsz, seqlen = tokens.shape
         lengths = tokens.ne(self.padding_idx).sum(1)
-        x = F.dropout(self.embed_tokens(tokens), self.dropout_in, self.training)
+        x = dropout(self.embed_tokens(tokens), self.dropout_in, self.training)
         packed = nn.utils.rnn.pack_padded_sequence(
             x, lengths.clamp(min=1).cpu(), batch_first=True, enforce_sorted=False
         )
@@ -77,7 +76,7 @@ class LSTMEncoder(Encoder):
         x, _ = nn.utils.rnn.pad_packed_sequence(
             out, batch_first=True, padding_value=0.0, total_length=seqlen
         )
-        x = F.dropout(x, self.dropout_out, self.training)
+        x = dropout(x, self.dropout_out, self.training)
         if self.bidirectional:  # (layers*2) x B x H -> layers x B x 2H
             h = torch.cat([h[0::2], h[1::2]], dim=-1)
             c = torch.cat([c[0::2], c[1::2]], dim=-1)
