@@ -22,6 +22,12 @@ def seqx_register(registry: Registrar) -> None:
         help="Negative log-likelihood of the target tokens.",
     )
     registry.criterion(
+        "adaptive_loss",
+        "seqx.criterions.adaptive_loss:AdaptiveLoss",
+        config="seqx.criterions.configs:AdaptiveLossConfig",
+        help="Cross entropy of an adaptive softmax (models with --adaptive-softmax-cutoff).",
+    )
+    registry.criterion(
         "label_smoothed_cross_entropy",
         "seqx.criterions.label_smoothed_cross_entropy:LabelSmoothedCrossEntropyCriterion",
         config="seqx.criterions.configs:LabelSmoothedCrossEntropyConfig",

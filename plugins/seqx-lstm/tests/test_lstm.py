@@ -42,6 +42,12 @@ class TestBidirectionalResidualShared(IncrementalDecoderConformance):
     }
 
 
+class TestAdaptiveSoftmax(IncrementalDecoderConformance):
+    plugin = "seqx_lstm.plugin"
+    name = "lstm"
+    config_overrides = {**TINY, "adaptive_softmax_cutoff": "8,14"}
+
+
 class TestNoAttention(IncrementalDecoderConformance):
     plugin = "seqx_lstm.plugin"
     name = "lstm"
@@ -129,3 +135,21 @@ def test_reorder_with_an_index_out_of_range(seqx_plugins):
     model.decoder(torch.tensor([[2], [2]]), encoder_out=enc, incremental_state=state)
     with pytest.raises(IndexError, match="the batch has 2 rows"):
         model.decoder.reorder_incremental_state(state, torch.tensor([0, 2]))
+
+
+def test_adaptive_softmax_trains_and_decodes(tmp_path):
+    from seqx.testing.cli import run_seqx, tiny_data_bin
+
+    data = tiny_data_bin(tmp_path, train=120, valid=10, test=6, seed=5)
+    small = ["--arch", "lstm", "--encoder-embed-dim", "16", "--decoder-embed-dim", "16",
+             "--decoder-out-embed-dim", "16", "--optimizer", "adam", "--lr", "0.01",
+             "--batch-size", "16", "--num-workers", "0", "--max-update", "4"]  # fmt: skip
+    bad = run_seqx("train", data, *small, "--criterion", "adaptive_loss",
+                   "--save-dir", tmp_path / "bad", check=False)  # fmt: skip
+    assert bad.returncode != 0 and "--adaptive-softmax-cutoff" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    run_seqx("train", data, *small, "--criterion", "adaptive_loss", "--adaptive-softmax-cutoff",
+             "20,40", "--save-dir", tmp_path / "ck")  # fmt: skip
+    out = run_seqx("generate", data, "--path", tmp_path / "ck" / "checkpoint_last.pt",
+                   "--beam", "3", "--batch-size", "6", "--max-len-b", "8")  # fmt: skip
+    assert "H-0\t" in out.stdout

@@ -18,6 +18,14 @@ class CrossEntropyConfig:
 
 
 @dataclass(kw_only=True)
+class AdaptiveLossConfig:
+    """Options of adaptive_loss."""
+
+    sentence_avg: bool = False
+    """Normalize the loss by sentences instead of tokens."""
+
+
+@dataclass(kw_only=True)
 class LabelSmoothedCrossEntropyConfig:
     """Options of label_smoothed_cross_entropy."""
 

@@ -72,6 +72,7 @@ def _standard_path(model: Any) -> bool:
         and isinstance(decoder, Decoder)
         and type(decoder).forward in (Decoder.forward, IncrementalDecoder.forward)
         and type(decoder).get_normalized_probs is Decoder.get_normalized_probs
+        and decoder.adaptive_softmax is None
     )
 
 

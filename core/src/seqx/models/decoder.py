@@ -33,7 +33,9 @@ class Decoder(nn.Module):
         """Scores (B x T x V) for every position of ``prev_output_tokens``, and extras
         (the hidden states instead of scores with ``features_only``)."""
         x, extra = self.extract_features(prev_output_tokens, encoder_out=encoder_out, **kwargs)
-        return (x if features_only else self.output_layer(x)), extra
+        if features_only or self.adaptive_softmax is not None:
+            return x, extra
+        return self.output_layer(x), extra
 
     def extract_features(
         self, prev_output_tokens: Tensor, encoder_out: Any = None, **kwargs: Any
@@ -48,7 +50,11 @@ class Decoder(nn.Module):
     def get_normalized_probs(
         self, net_output: tuple[Tensor, Any], log_probs: bool, sample: Any = None
     ) -> Tensor:
-        """(Log-)probabilities from ``net_output``'s scores, computed in float32."""
+        """(Log-)probabilities from ``net_output``'s scores, computed in float32 (through the
+        adaptive softmax when the decoder has one: its output is then hidden states)."""
+        if self.adaptive_softmax is not None:
+            lprobs = self.adaptive_softmax.get_log_prob(net_output[0])
+            return lprobs if log_probs else lprobs.exp()
         logits = net_output[0]
         if log_probs:
             return torch.log_softmax(logits, dim=-1, dtype=torch.float32)
@@ -89,7 +95,9 @@ class IncrementalDecoder(Decoder):
             incremental_state=incremental_state,
             **kwargs,
         )
-        return (x if features_only else self.output_layer(x)), extra
+        if features_only or self.adaptive_softmax is not None:
+            return x, extra
+        return self.output_layer(x), extra
 
     beam_size: int = 1
 

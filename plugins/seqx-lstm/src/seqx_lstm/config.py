@@ -52,7 +52,8 @@ class LSTMConfig:
     share_all_embeddings: bool = False
     """Share encoder, decoder and output embeddings (needs a joined dictionary)."""
     adaptive_softmax_cutoff: str | None = None
-    """Comma-separated adaptive softmax cutoffs (used with --criterion adaptive_loss)."""
+    """Comma-separated adaptive softmax cutoffs, e.g. 10000,50000,200000 (train it with
+    --criterion adaptive_loss)."""
     max_source_positions: int = 100000
     """Longest source accepted."""
     max_target_positions: int = 100000

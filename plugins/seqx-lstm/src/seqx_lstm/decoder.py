@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from seqx.models import IncrementalDecoder, IncrementalState, dropout
+from seqx.models.adaptive_softmax import AdaptiveSoftmax
 from seqx_lstm.attention import AttentionLayer, linear
 
 STATE = "lstm_decoder"
@@ -38,6 +39,7 @@ class LSTMDecoder(IncrementalDecoder):
         share_input_output_embed: bool,
         residuals: bool,
         max_positions: int,
+        adaptive_softmax_cutoff: list[int] | None = None,
     ) -> None:
         super().__init__(dictionary)
         self.embed_tokens = embed_tokens
@@ -68,7 +70,12 @@ class LSTMDecoder(IncrementalDecoder):
         )
         self.share_input_output_embed = share_input_output_embed
         self.fc_out = None
-        if not share_input_output_embed:
+        if adaptive_softmax_cutoff is not None:  # fairseq's: over the hidden states
+            self.adaptive_softmax = AdaptiveSoftmax(
+                adaptive_softmax_cutoff, hidden_size, dropout=dropout_out
+            )
+            self.additional_fc = None
+        elif not share_input_output_embed:
             self.fc_out = linear(out_embed_dim, len(dictionary))
         elif out_embed_dim != embed_dim:
             raise ValueError("shared output embeddings need --decoder-out-embed-dim = embed dim")

@@ -6,6 +6,7 @@ from typing import Any
 
 from seqx.errors import ConfigError
 from seqx.models import EncoderDecoderModel
+from seqx.models.adaptive_softmax import parse_cutoff
 from seqx_lstm.config import LSTMConfig
 from seqx_lstm.decoder import LSTMDecoder
 from seqx_lstm.embedding import build_embedding
@@ -31,12 +32,12 @@ class LSTMModel(EncoderDecoderModel):
 
     @classmethod
     def build_model(cls, cfg: LSTMConfig, task: Any) -> LSTMModel:
-        if cfg.adaptive_softmax_cutoff:
-            raise ConfigError(
-                "--adaptive-softmax-cutoff needs an adaptive softmax criterion, which seqx "
-                "does not have yet; leave the option out"
-            )
         src_dict, tgt_dict = task.source_dictionary, task.target_dictionary
+        cutoff = None
+        if cfg.adaptive_softmax_cutoff:
+            cutoff = parse_cutoff(
+                cfg.adaptive_softmax_cutoff, len(tgt_dict), "--adaptive-softmax-cutoff"
+            )
         encoder_embed = build_embedding(
             src_dict,
             cfg.encoder_embed_dim,
@@ -99,5 +100,6 @@ class LSTMModel(EncoderDecoderModel):
             share_input_output_embed=share_output,
             residuals=cfg.residuals,
             max_positions=cfg.max_target_positions,
+            adaptive_softmax_cutoff=cutoff,
         )
         return cls(cfg, encoder, decoder)
