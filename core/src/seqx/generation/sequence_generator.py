@@ -87,7 +87,16 @@ class SequenceGenerator:
         A hypothesis is ``{"tokens", "score", "positional_scores", "alignment"}``;
         ``tokens`` ends with eos and ``score`` is the length-normalized log
         probability (base e).
+
+        Parametrized weights (weight normalization) are computed once per batch, not at
+        every step.
         """
+        with torch.nn.utils.parametrize.cached():
+            return self._generate(models, sample, prefix_tokens)
+
+    def _generate(
+        self, models: list[Any] | Any, sample: dict[str, Any], prefix_tokens: Tensor | None
+    ) -> list[list[dict[str, Any]]]:
         models = models if isinstance(models, list) else [models]
         for m in models:
             m.eval()
