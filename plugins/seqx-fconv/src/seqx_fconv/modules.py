@@ -73,6 +73,16 @@ class LinearizedConvolution(ConvTBC):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int) -> None:
         super().__init__(in_channels, out_channels, kernel_size, padding=kernel_size - 1)
+        self._linearized: tuple[Tensor, Tensor] | None = None
+
+    def linearized_weight(self) -> Tensor:
+        """The weight as one out x (k * in) matrix; kept while ``self.weight`` is the same
+        tensor (within ``parametrize.cached()``, i.e. one beam search)."""
+        weight = self.weight
+        if self._linearized is None or self._linearized[0] is not weight:
+            matrix = weight.permute(2, 0, 1).reshape(self.out_channels, -1)
+            self._linearized = (weight, matrix)
+        return self._linearized[1]
 
     def forward(self, x: Tensor) -> Tensor:
         """``x`` T x B x C -> T x B x out (causal)."""
@@ -87,8 +97,7 @@ class LinearizedConvolution(ConvTBC):
         if buffer is None:
             buffer = x.new_zeros(x.size(0), k, x.size(1))
         buffer = torch.cat([buffer[:, 1:], x.unsqueeze(1)], dim=1) if k > 1 else x.unsqueeze(1)
-        weight = self.weight.permute(2, 0, 1).reshape(self.out_channels, -1)  # out x (k*in)
-        return F.linear(buffer.reshape(x.size(0), -1), weight, self.bias), buffer
+        return F.linear(buffer.reshape(x.size(0), -1), self.linearized_weight(), self.bias), buffer
 
 
 def linearized_conv(in_channels: int, out_channels: int, kernel_size: int, dropout: float):
