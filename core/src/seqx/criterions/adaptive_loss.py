@@ -19,15 +19,15 @@ class AdaptiveLoss(Criterion):
     def forward(
         self, model: nn.Module, sample: dict[str, Any], reduce: bool = True
     ) -> tuple[Tensor, int, dict[str, Any]]:
-        inner = getattr(model, "wrapped_model", model)
-        adaptive = getattr(getattr(inner, "decoder", None), "adaptive_softmax", None)
+        inner: Any = getattr(model, "wrapped_model", model)
+        adaptive: Any = getattr(getattr(inner, "decoder", None), "adaptive_softmax", None)
         if adaptive is None:
             raise ConfigError(
                 "--criterion adaptive_loss needs a decoder with an adaptive softmax: "
                 "give the model --adaptive-softmax-cutoff (e.g. 10000,50000,200000)"
             )
         net_output = model(**sample["net_input"])
-        target = model.get_targets(sample, net_output)
+        target = inner.get_targets(sample, net_output)
         outputs, targets = adaptive(net_output[0], target)
         loss = torch.zeros((), device=target.device)
         for scores, tgt in zip(outputs, targets):
