@@ -431,6 +431,20 @@ class Registrar:
             "arch", name, None, help=help, model=model, base=base, defaults=dict(defaults or {})
         )
 
+    def archs(self, model: str, table: Mapping[str, Mapping[str, Any]]) -> list[Entry]:
+        """Register a table of archs of ``model``: ``{name: {"base", "defaults", "help"}}``;
+        an arch without a ``base`` is defined directly over ``model``'s config."""
+        return [
+            self.arch(
+                name,
+                model=model if arch.get("base") is None else None,
+                base=arch.get("base"),
+                defaults=arch.get("defaults"),
+                help=arch.get("help", ""),
+            )
+            for name, arch in table.items()
+        ]
+
     def criterion(self, name: str, target: Any, *, config: Any = None, help: str = "") -> Entry:
         """Register a criterion (``--criterion NAME``)."""
         return self.add("criterion", name, target, config=config, help=help)

@@ -128,3 +128,20 @@ def test_provenance_descriptions():
     assert Provenance("builtin", source="builtin").describe() == "builtin"
     assert Provenance("x", source="local", path="/d/x.py").describe() == "local: /d/x.py"
     assert Provenance("x", distribution="seqx-x", version="0.3").describe() == "seqx-x 0.3"
+
+
+def test_an_arch_table_registers_each_arch(seqx_plugins):
+    table = {
+        "toy": {"base": None, "defaults": {}, "help": "The toy."},
+        "toy_big": {"base": "toy", "defaults": {"dim": 64}, "help": "A big toy."},
+    }
+
+    def register(r):
+        r.model("toy_model", "seqx.models:BaseModel", help="A toy model.")
+        r.archs("toy_model", table)
+
+    seqx_plugins.register(register, name="toys")
+    registry = seqx_plugins.registry
+    assert registry.resolve_arch("toy_big").model.name == "toy_model"
+    assert registry.get("arch", "toy_big").help == "A big toy."
+    assert sorted(registry.archs_of("toy_model")) == ["toy", "toy_big"]

@@ -12,11 +12,4 @@ def seqx_register(registry):
         config="seqx_fconv.config:FConvConfig",
         help="Convolutional sequence to sequence (Gehring et al., 2017; fairseq's FConvModel).",
     )
-    for name, arch in ARCHS.items():
-        registry.arch(
-            name,
-            model="fconv" if arch["base"] is None else None,
-            base=arch["base"],
-            defaults=arch["defaults"],
-            help=arch["help"],
-        )
+    registry.archs("fconv", ARCHS)

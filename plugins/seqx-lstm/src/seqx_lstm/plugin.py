@@ -12,11 +12,4 @@ def seqx_register(registry):
         config="seqx_lstm.config:LSTMConfig",
         help="LSTM encoder-decoder with attention and input feeding (fairseq's LSTMModel).",
     )
-    for name, arch in ARCHS.items():
-        registry.arch(
-            name,
-            model="lstm" if arch["base"] is None else None,
-            base=arch["base"],
-            defaults=arch["defaults"],
-            help=arch["help"],
-        )
+    registry.archs("lstm", ARCHS)

@@ -12,11 +12,4 @@ def seqx_register(registry):
         config="seqx_transformer.config:TransformerConfig",
         help="Transformer encoder-decoder (Vaswani et al., 2017).",
     )
-    for name, arch in ARCHS.items():
-        registry.arch(
-            name,
-            model="transformer" if arch["base"] is None else None,
-            base=arch["base"],
-            defaults=arch["defaults"],
-            help=arch["help"],
-        )
+    registry.archs("transformer", ARCHS)
