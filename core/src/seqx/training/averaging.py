@@ -41,7 +41,7 @@ def average_checkpoints(paths: list[str]) -> dict[str, Any]:
     """The state of ``paths[0]`` with every model tensor averaged over ``paths``.
 
     Floating-point tensors are averaged in float64 and cast back; other tensors
-    (counts, indices) must agree and are kept. Every file is loaded safely.
+    (counts, indices) are taken from ``paths[0]``. Every file is loaded safely.
     """
     if not paths:
         raise SeqxError("give the checkpoints to average")

@@ -119,11 +119,6 @@ def all_reduce_dict(sums: dict[str, Any], device: torch.device) -> dict[str, flo
     return dict(zip(keys, totals))
 
 
-def any_rank(flag: bool, device: torch.device) -> bool:
-    """Whether ``flag`` is set on any rank."""
-    return all_reduce_sum([1.0 if flag else 0.0], device)[0] > 0
-
-
 def launch(nproc: int, argv: Sequence[str]) -> int:
     """Run ``seqx ARGV`` in ``nproc`` processes under torchrun; its exit status."""
     cmd = [

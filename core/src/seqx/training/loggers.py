@@ -7,6 +7,7 @@ plugin would; only rank 0 logs. Each needs its package installed
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from seqx.errors import SeqxError
@@ -37,8 +38,6 @@ class TensorBoardLog:
 
     def writer(self, tag: str) -> Any:
         if tag not in self.writers:
-            import os
-
             self.writers[tag] = self._writer_cls(os.path.join(self.logdir, tag))
         return self.writers[tag]
 

@@ -100,7 +100,6 @@ class Trainer:
             self.amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
             if self.amp_dtype == torch.float16:
                 self.optimizer.scaler = torch.amp.GradScaler(device.type)
-        self.overflows = 0
         self.nonfinite = 0
         self.ooms = 0
         self.nonfinite_in_a_row = 0
@@ -192,10 +191,8 @@ class Trainer:
         gnorm = float(grad_norm)
         if not math.isfinite(gnorm) and self.optimizer.scaler is not None:
             self.optimizer.step()  # the scaler skips the update and lowers the scale
-            self.overflows += 1
             return
         if not math.isfinite(gnorm) and getattr(self.optimizer, "loss_scaler", None):
-            self.overflows += 1
             try:
                 self.optimizer.overflow()
             except LossScaleTooLow as exc:
@@ -353,8 +350,7 @@ class Trainer:
         state = self.model.state_dict()
         if self.half is None:
             return state
-        names = [name for name, p in self.model.named_parameters() if p.requires_grad]
-        for name, value in zip(names, self.optimizer.master_values()):
+        for name, value in zip(self._param_names(), self.optimizer.master_values()):
             state[name] = value.detach().clone()
         return {
             k: v.float() if torch.is_tensor(v) and v.dtype == self.half else v
@@ -371,8 +367,7 @@ class Trainer:
             model_state = upgrade(dict(state["model"])) if upgrade else state["model"]
             self.model.load_state_dict(model_state)
             if self.half is not None:  # the exact float32 weights, not the rounded ones
-                named = [(n, p) for n, p in self.model.named_parameters() if p.requires_grad]
-                self.optimizer.load_master([model_state.get(n, p) for n, p in named])
+                self.optimizer.load_master([model_state[n] for n in self._param_names()])
         except RuntimeError as exc:
             was = saved.get("_arch") or saved.get("_name")
             now = current.arch or current.name
