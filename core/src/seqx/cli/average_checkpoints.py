@@ -44,7 +44,7 @@ def average_checkpoints(
 
     if num_epoch_checkpoints is not None and num_update_checkpoints is not None:
         raise SeqxError("give --num-epoch-checkpoints or --num-update-checkpoints, not both")
-    count = num_epoch_checkpoints or num_update_checkpoints
+    count = num_epoch_checkpoints if num_epoch_checkpoints is not None else num_update_checkpoints
     if count is not None:
         if len(inputs) != 1 or not os.path.isdir(inputs[0]):
             raise SeqxError(

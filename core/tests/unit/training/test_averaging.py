@@ -78,3 +78,13 @@ def test_a_pickled_payload_is_refused(tmp_path):
     with pytest.raises(SeqxError, match="pickled Python objects"):
         average_checkpoints([str(tmp_path / "evil.pt")])
     assert not (tmp_path / "created-by-unpickling").exists()
+
+
+def test_zero_checkpoints_is_an_error(tmp_path, capsys):
+    write(tmp_path, "checkpoint1.pt", 1)
+    with pytest.raises(SystemExit) as exc:
+        main(["average-checkpoints", "--inputs", str(tmp_path), "--num-epoch-checkpoints", "0",
+              "--output", str(tmp_path / "avg.pt")])  # fmt: skip
+    assert exc.value.code != 0
+    assert "at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "avg.pt").exists()
