@@ -79,7 +79,8 @@ class Run:
         )
         self.trainer.say = self.say
         self.best: dict[str, Any] | None = None
-        self.patience: dict[str, Any] = {"best": None, "runs": 0}
+        # --patience: the best metric value seen and the validations since it improved
+        self.patience: dict[str, Any] = {"value": None, "runs": 0}
         self.stop = StopRequest()
         # built once, before any training, so that size errors surface at once
         self.valid_iterators = {
@@ -175,14 +176,9 @@ class Run:
         value = valid_stats.get(ck.best_checkpoint_metric)
         if ck.patience <= 0 or value is None:
             return False
-        best = self.patience["best"]
-        improved = (
-            best is None
-            or (ck.maximize_best_checkpoint_metric and value > best)
-            or (not ck.maximize_best_checkpoint_metric and value < best)
-        )
-        if improved:
-            self.patience = {"best": float(value), "runs": 0}
+        best = self.patience if self.patience["value"] is not None else None
+        if is_better(ck, float(value), best):
+            self.patience = {"value": float(value), "runs": 0}
             return False
         self.patience["runs"] += 1
         if self.patience["runs"] >= ck.patience:
