@@ -91,13 +91,13 @@ def test_archs_have_fairseqs_hyperparameters(seqx_plugins, arch, expected):
 
 
 def test_left_and_right_padding_encode_alike(seqx_plugins):
-    from seqx_lstm.encoder import right_aligned
+    from seqx import utils
 
     resolved, cfg = _config(seqx_plugins, "lstm", **TINY)
     model = resolved.model.load().build_model(cfg, TinyTask(20)).eval()
     pad = 1
     left = torch.tensor([[pad, pad, 5, 6, 2], [7, 8, 9, 10, 2]])
-    right = right_aligned(left, pad)
+    right = utils.convert_padding_direction(left, pad, left_to_right=True)
     assert right.tolist() == [[5, 6, 2, pad, pad], [7, 8, 9, 10, 2]]
     a = model.encoder(left)
     b = model.encoder(right)

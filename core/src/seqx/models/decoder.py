@@ -89,15 +89,14 @@ class IncrementalDecoder(Decoder):
         features_only: bool = False,
         **kwargs: Any,
     ) -> tuple[Tensor, dict[str, Any]]:
-        x, extra = self.extract_features(
+        """``Decoder.forward`` with the cache as the third positional argument (fairseq's)."""
+        return super().forward(
             prev_output_tokens,
-            encoder_out=encoder_out,
+            encoder_out,
+            features_only=features_only,
             incremental_state=incremental_state,
             **kwargs,
         )
-        if features_only or self.adaptive_softmax is not None:
-            return x, extra
-        return self.output_layer(x), extra
 
     beam_size: int = 1
 

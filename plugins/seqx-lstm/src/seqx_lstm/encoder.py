@@ -7,18 +7,8 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from seqx import utils
 from seqx.models import Encoder, dropout
-
-
-def right_aligned(tokens: Tensor, padding_idx: int) -> Tensor:
-    """``tokens`` (B x T) with left padding moved to the right."""
-    pad = tokens.eq(padding_idx)
-    if not bool(pad[:, 0].any()):
-        return tokens
-    t = tokens.size(1)
-    shift = pad.sum(1, keepdim=True)
-    index = (torch.arange(t, device=tokens.device).unsqueeze(0) + shift) % t
-    return tokens.gather(1, index)
 
 
 class LSTMEncoder(Encoder):
@@ -65,7 +55,8 @@ class LSTMEncoder(Encoder):
     def forward(
         self, src_tokens: Tensor, src_lengths: Tensor | None = None, **kwargs: Any
     ) -> dict[str, Tensor | None]:
-        tokens = right_aligned(src_tokens, self.padding_idx)  # packing wants right padding
+        # packing wants right padding
+        tokens = utils.convert_padding_direction(src_tokens, self.padding_idx, left_to_right=True)
         bsz, seqlen = tokens.shape
         lengths = tokens.ne(self.padding_idx).sum(1)
         x = dropout(self.embed_tokens(tokens), self.dropout_in, self.training)
