@@ -97,6 +97,15 @@ class OptimizationConfig:
     """Stop after this many updates in a row whose loss or gradient is NaN or inf (each
     is skipped and counted); 0 stops at the first."""
 
+    def __post_init__(self) -> None:
+        from seqx.errors import ConfigError
+
+        if self.ema_decay != 0.0 and not 0.0 < self.ema_decay < 1.0:
+            raise ConfigError(
+                f"--ema-decay must be between 0 and 1 (e.g. 0.9999), or 0 for none; "
+                f"got {self.ema_decay}"
+            )
+
 
 @dataclass(kw_only=True)
 class CheckpointConfig:

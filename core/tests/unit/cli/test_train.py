@@ -98,3 +98,11 @@ def test_missing_default_component_names_the_flag_and_distribution(toys, seqx):
     assert code == 2
     assert "unknown lr_scheduler 'fixed' (given to --lr-scheduler)" in err
     assert "pip install seqx-optim" in err
+
+
+def test_ema_decay_out_of_range_names_the_flag(toys, seqx):
+    code, _, err = seqx(*TRAIN, "--arch", "toy", "d", "--ema-decay", "1.5", "--dump-config")
+    assert code != 0 and "--ema-decay must be between 0 and 1" in err
+    assert "Traceback" not in err
+    code, out, _ = seqx(*TRAIN, "--arch", "toy", "d", "--ema-decay", "0.999", "--dump-config")
+    assert code == 0 and '"ema_decay": 0.999' in out
