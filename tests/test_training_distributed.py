@@ -84,9 +84,6 @@ def test_world_size_that_does_not_match(data, tmp_path):
 
 
 def test_a_dying_rank_stops_the_others(data, tmp_path):
-    import time
-
-    start = time.monotonic()
     proc = seqx(
         "train",
         data,
@@ -104,15 +101,13 @@ def test_a_dying_rank_stops_the_others(data, tmp_path):
         "--save-dir",
         tmp_path / "ck",
         check=False,
+        timeout=300,  # a hang (the peers waiting forever) fails here
     )
     assert proc.returncode != 0
-    assert time.monotonic() - start < 120  # no hang until a long timeout
+    assert "another training process stopped" in proc.stderr
 
 
 def test_out_of_memory_on_one_rank_stops_every_rank(data, tmp_path):
-    import time
-
-    start = time.monotonic()
     proc = seqx(
         "train",
         data,
@@ -131,7 +126,7 @@ def test_out_of_memory_on_one_rank_stops_every_rank(data, tmp_path):
         tmp_path / "ck",
         check=False,
         env={"OOM_RANK": "1"},
+        timeout=300,  # a hang (the peers waiting forever) fails here
     )
     assert proc.returncode != 0
     assert "rank 1 ran out of memory on a batch" in proc.stderr
-    assert time.monotonic() - start < 120
