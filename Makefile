@@ -5,7 +5,10 @@
 PYTHON ?= python3
 VENV := .venv
 TOOLS := .venv-tools
-PACKAGES := core $(sort $(dir $(wildcard plugins/*/pyproject.toml examples/plugins/*/pyproject.toml)))
+# dependencies first, as the noxfile installs them: core, then the plugins, then the examples
+# (which depend on plugins; pip looks up a requirement listed before its editable source on PyPI)
+PACKAGES := core $(sort $(dir $(wildcard plugins/*/pyproject.toml))) \
+	$(sort $(dir $(wildcard examples/plugins/*/pyproject.toml)))
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES:/=))
 
 .PHONY: demo test venv clean
