@@ -5,8 +5,7 @@
 PYTHON ?= python3
 VENV := .venv
 TOOLS := .venv-tools
-# dependencies first, as the noxfile installs them: core, then the plugins, then the examples
-# (which depend on plugins; pip looks up a requirement listed before its editable source on PyPI)
+# core, then the plugins, then the examples, as the noxfile lists them
 PACKAGES := core $(sort $(dir $(wildcard plugins/*/pyproject.toml))) \
 	$(sort $(dir $(wildcard examples/plugins/*/pyproject.toml)))
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES:/=))
@@ -20,6 +19,9 @@ $(TOOLS)/.ready:
 
 $(VENV)/.ready: constraints.txt $(PYPROJECTS)
 	$(PYTHON) -m venv $(VENV)
+	# the pip that venv bundles (23.x) looks a package up on PyPI when the editable that
+	# provides it comes later on the command line; a current pip resolves them together
+	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -c constraints.txt $(foreach p,$(PACKAGES:/=),-e "$(p)[test]")
 	touch $@
 
