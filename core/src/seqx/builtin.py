@@ -15,6 +15,12 @@ def seqx_register(registry: Registrar) -> None:
         config="seqx.tasks.translation_config:TranslationConfig",
         help="Translate between two languages of a data folder.",
     )
+    registry.task(
+        "language_modeling",
+        "seqx.tasks.language_modeling:LanguageModelingTask",
+        config="seqx.tasks.language_modeling_config:LanguageModelingConfig",
+        help="Train a language model on the text of one language.",
+    )
     registry.criterion(
         "cross_entropy",
         "seqx.criterions.cross_entropy:CrossEntropyCriterion",
@@ -55,6 +61,11 @@ def seqx_register(registry: Registrar) -> None:
         help="Translate raw text from stdin or --input.",
     )
     registry.command("score", "seqx.cli.score:score", help="BLEU of a system output file.")
+    registry.command(
+        "eval-lm",
+        "seqx.cli.eval_lm:eval_lm",
+        help="Perplexity of a language model on a binarized split.",
+    )
     registry.command(
         "average-checkpoints",
         "seqx.cli.average_checkpoints:average_checkpoints",

@@ -2,7 +2,11 @@ import pytest
 import torch
 
 from seqx.errors import ConfigError
-from seqx.testing import IncrementalDecoderConformance, PluginConformance
+from seqx.testing import (
+    IncrementalDecoderConformance,
+    IncrementalLanguageModelConformance,
+    PluginConformance,
+)
 from seqx.testing.tiny import TinyTask
 
 TINY = {
@@ -52,6 +56,33 @@ class TestNoAttention(IncrementalDecoderConformance):
     plugin = "seqx_lstm.plugin"
     name = "lstm"
     config_overrides = {**TINY, "decoder_attention": "0"}
+
+
+TINY_LM = {"decoder_embed_dim": 12, "decoder_hidden_size": 10, "decoder_out_embed_dim": 8}
+
+
+class TestLanguageModel(IncrementalLanguageModelConformance):
+    plugin = "seqx_lstm.plugin"
+    name = "lstm_lm"
+    config_overrides = TINY_LM
+
+
+class TestLanguageModelLayersResidualsShared(IncrementalLanguageModelConformance):
+    plugin = "seqx_lstm.plugin"
+    name = "lstm_lm"
+    config_overrides = {
+        "decoder_embed_dim": 8,
+        "decoder_out_embed_dim": 8,
+        "decoder_layers": 3,
+        "residuals": True,
+        "share_decoder_input_output_embed": True,
+    }
+
+
+class TestLanguageModelAdaptiveSoftmax(IncrementalLanguageModelConformance):
+    plugin = "seqx_lstm.plugin"
+    name = "lstm_lm"
+    config_overrides = {**TINY_LM, "adaptive_softmax_cutoff": "8,14"}
 
 
 def _config(seqx_plugins, arch, **overrides):

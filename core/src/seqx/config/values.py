@@ -165,7 +165,9 @@ def parse_text(tp: Any, text: str) -> Any:
 def _parse(tp: Any, text: str) -> Any:
     inner = optional_inner(tp)
     if inner is not None:
-        if text.strip().lower() in _NONE:
+        choices = choices_of(inner)
+        is_choice = choices is not None and text.strip() in [str(c) for c in choices]
+        if not is_choice and text.strip().lower() in _NONE:  # a choice named "none" stays one
             return None
         return _parse(inner, text)
     origin = typing.get_origin(tp)

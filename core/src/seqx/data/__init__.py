@@ -10,6 +10,8 @@ _EXPORTS = {
     "Dictionary": "seqx.data.dictionary",
     "LanguagePairDataset": "seqx.data.language_pair_dataset",
     "EpochBatchIterator": "seqx.data.iterators",
+    "MonolingualDataset": "seqx.data.monolingual_dataset",
+    "TokenBlockDataset": "seqx.data.token_block_dataset",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from seqx.tasks.language_modeling_config import BreakMode
+
 
 @dataclass(kw_only=True)
 class GenerationConfig:
@@ -103,3 +105,35 @@ class InteractiveConfig:
     """Decode in mixed precision: bfloat16 on CPU, float16 on CUDA."""
     seed: int = 1
     """Random seed (for sampling)."""
+
+
+@dataclass(kw_only=True)
+class EvalLMConfig:
+    """Options of seqx eval-lm."""
+
+    data: str = field(metadata={"positional": True})
+    """Data folder made by seqx preprocess --only-source."""
+    path: str | None = None
+    """Checkpoint(s) of language models; PATH1:PATH2 averages their probabilities."""
+    use_ema: bool = False
+    """Score with the moving average of the weights that --ema-decay kept."""
+    gen_subset: str = "test"
+    """The split to score."""
+    batch_size: int | None = None
+    """Maximum number of samples in a batch."""
+    max_tokens: int | None = None
+    """Maximum number of tokens in a batch (default: 4096 when --batch-size is not given)."""
+    tokens_per_sample: int | None = None
+    """Override the checkpoint's --tokens-per-sample (the length of a scored block)."""
+    sample_break_mode: BreakMode | None = None
+    """Override the checkpoint's --sample-break-mode."""
+    cpu: bool = False
+    """Use the CPU even when CUDA is available."""
+    amp: bool = False
+    """Score in mixed precision: bfloat16 on CPU, float16 on CUDA."""
+    seed: int = 1
+    """Random seed."""
+    num_workers: int = 0
+    """DataLoader worker processes."""
+    skip_invalid_size_inputs_valid_test: bool = False
+    """Skip samples longer than the model's positions instead of failing."""

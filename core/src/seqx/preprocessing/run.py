@@ -87,7 +87,7 @@ def _splits(cfg: PreprocessConfig) -> list[tuple[str, str, str]]:
 
 
 def _validate(cfg: PreprocessConfig, bpe: ComponentSpec | None) -> list[str]:
-    if not cfg.source_lang:
+    if not cfg.source_lang and not cfg.only_source:
         raise SeqxError("give the source language with -s/--source-lang")
     if not cfg.only_source and not cfg.target_lang:
         raise SeqxError("give the target language with -t/--target-lang (or --only-source)")
@@ -97,12 +97,31 @@ def _validate(cfg: PreprocessConfig, bpe: ComponentSpec | None) -> list[str]:
         raise SeqxError("--bpe-vocab-size learns a subword model: choose one with --bpe")
     if cfg.workers < 1:
         raise SeqxError(f"--workers must be at least 1, got {cfg.workers}")
-    langs = [cfg.source_lang] if cfg.only_source else [cfg.source_lang, cfg.target_lang]
-    return [lang for lang in langs if lang]
+    if cfg.only_source:
+        return [cfg.source_lang or ""]  # "": fairseq's layout without a language
+    return [lang for lang in (cfg.source_lang, cfg.target_lang) if lang]
+
+
+def lang_file(prefix: str, lang: str) -> str:
+    """The input file of ``lang``: ``PREFIX.LANG``, or ``PREFIX`` itself without a language."""
+    return f"{prefix}.{lang}" if lang else prefix
+
+
+def dict_name(lang: str) -> str:
+    """``dict.LANG.txt``, or ``dict.txt`` without a language (fairseq's language-model layout)."""
+    return f"dict.{lang}.txt" if lang else "dict.txt"
+
+
+def lang_label(lang: str) -> str:
+    """How log lines name ``lang``."""
+    return lang or "text"
 
 
 def output_prefix(cfg: PreprocessConfig, split: str, lang: str) -> str:
-    """fairseq's name for a split: ``train.de-en.de`` (``train.de-None.de`` with only source)."""
+    """fairseq's name for a split: ``train.de-en.de`` (``train.de-None.de`` with only source,
+    ``train`` with only source and no language)."""
+    if not lang:
+        return split
     tgt = None if cfg.only_source else cfg.target_lang
     return f"{split}.{cfg.source_lang}-{tgt}.{lang}"
 
@@ -136,15 +155,15 @@ def preprocess(
     counts: dict[tuple[str, str], int] = {}
     for split, pref, flag in splits:
         for lang in langs:
-            counts[split, lang] = check_text_file(f"{pref}.{lang}", flag)
+            counts[split, lang] = check_text_file(lang_file(pref, lang), flag)
         if len(langs) == 2 and counts[split, langs[0]] != counts[split, langs[1]]:
-            a, b = (f"{pref}.{lang}" for lang in langs)
+            a, b = (lang_file(pref, lang) for lang in langs)
             raise SeqxError(
                 f"{flag}: '{a}' has {counts[split, langs[0]]} lines but '{b}' has "
                 f"{counts[split, langs[1]]}; source and target files must be line-aligned"
             )
         if split == "train" and counts[split, langs[0]] == 0:
-            raise SeqxError(f"--trainpref: training file '{pref}.{langs[0]}' is empty")
+            raise SeqxError(f"--trainpref: training file '{lang_file(pref, langs[0])}' is empty")
 
     destdir = cfg.destdir
     os.makedirs(destdir, exist_ok=True)
@@ -166,7 +185,7 @@ def preprocess(
         for split, by_lang in report.splits.items():
             for lang, st in by_lang.items():
                 log(
-                    f"[{lang}] {split}: {st.sentences} sents, {st.tokens} tokens, "
+                    f"[{lang_label(lang)}] {split}: {st.sentences} sents, {st.tokens} tokens, "
                     f"{st.unk_rate:.3f}% replaced by <unk>"
                 )
         _publish(cfg, langs, staging, fmt, fmt_obj, tokenizer, bpes, report)
@@ -213,9 +232,9 @@ def _prepare_bpe(
     cls = bpe.entry.load()
     train_text = {}
     for lang in langs:
-        path = f"{cfg.trainpref}.{lang}"
+        path = lang_file(cfg.trainpref, lang)
         if tokenizer is not None:  # learn on what the subword model will see
-            learn_path = os.path.join(staging, f"learn.{lang}")
+            learn_path = os.path.join(staging, f"learn.{lang_label(lang)}")
             tasks = [
                 EncodeTask(path, a, b, f"{learn_path}.{i}", tokenizer, None, False)
                 for i, (a, b) in enumerate(chunk_offsets(path, cfg.workers))
@@ -237,11 +256,11 @@ def _prepare_bpe(
         )
         return dict.fromkeys(langs, ComponentSpec(bpe.entry, learned))
     for lang, path in train_text.items():
-        log(f"learning a {name} model of {cfg.bpe_vocab_size} units for {lang}")
+        log(f"learning a {name} model of {cfg.bpe_vocab_size} units for {lang_label(lang)}")
         learned = cls.learn(
             bpe.config,
             [path],
-            os.path.join(staging, f"{name}.{lang}"),
+            os.path.join(staging, f"{name}.{lang}" if lang else name),
             cfg.bpe_vocab_size,
             cfg.workers,
         )
@@ -262,10 +281,14 @@ def _encode(
     tasks: list[tuple[str, str, EncodeTask]] = []
     for split, pref, _ in splits:
         for lang in langs:
-            path = f"{pref}.{lang}"
+            path = lang_file(pref, lang)
             identity = tokenizer is None and lang not in bpes
             for i, (a, b) in enumerate(chunk_offsets(path, cfg.workers)):
-                out = None if identity else os.path.join(staging, f"{split}.{lang}.txt.{i}")
+                out = (
+                    None
+                    if identity
+                    else os.path.join(staging, f"{split}.{lang_label(lang)}.txt.{i}")
+                )
                 tasks.append(
                     (
                         split,
@@ -328,8 +351,8 @@ def _dictionaries(
             else:
                 dicts[tgt] = build(word_counts[tgt], cfg.thresholdtgt, cfg.nwordstgt)
     for lang, d in dicts.items():
-        d.save(os.path.join(staging, f"dict.{lang}.txt"))
-        log(f"[{lang}] dictionary: {len(d)} types")
+        d.save(os.path.join(staging, dict_name(lang)))
+        log(f"[{lang_label(lang)}] dictionary: {len(d)} types")
     return dicts
 
 
@@ -346,9 +369,11 @@ def _binarize(
 ) -> dict[str, dict[str, SplitStats]]:
     stats: dict[str, dict[str, SplitStats]] = {}
     jobs: list[tuple[str, str, str, BinarizeTask]] = []
+    final_lang: dict[str, str] = {}
     for split, _, _ in splits:
         for lang in langs:
             final = os.path.join(staging, output_prefix(cfg, split, lang))
+            final_lang[final] = lang
             parts = chunks[split, lang]
             if fmt_obj.stores_text:
                 _concatenate(parts, final)
@@ -366,7 +391,7 @@ def _binarize(
         if job.out_prefix is not None:
             finals.setdefault(final, []).append(job.out_prefix)
     for final, part_prefixes in finals.items():
-        lang = final.rsplit(".", 1)[1]
+        lang = final_lang[final]
         writer = fmt_obj.writer(final, len(dicts[lang]))
         for part in part_prefixes:
             writer.merge_file_(part)
@@ -395,7 +420,7 @@ def _publish(
     bpes: dict[str, ComponentSpec],
     report: Report,
 ) -> None:
-    names = [f"dict.{lang}.txt" for lang in dict.fromkeys(langs)]
+    names = [dict_name(lang) for lang in dict.fromkeys(langs)]
     for split in report.splits:
         for lang in langs:
             names += [os.path.basename(f) for f in fmt_obj.files(output_prefix(cfg, split, lang))]

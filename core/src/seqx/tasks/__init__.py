@@ -1,4 +1,4 @@
-"""Tasks: the ``Task`` base; built-in ``translation``.
+"""Tasks: the ``Task`` base; built-in ``translation`` and ``language_modeling``.
 
 ``from seqx.tasks import Task`` imports it on first use (the package stays light).
 """

@@ -55,7 +55,9 @@ class Run:
         task_cls = self.components["task"].entry.load()  # type: ignore[union-attr]
         self.task = task_cls.setup_task(run_config.task, dataset_format=fmt)
         dataset = run_config.dataset
-        self.valid_subsets = [s for s in dataset.valid_subset.split(",") if s]
+        self.valid_subsets = (
+            [] if dataset.disable_validation else [s for s in dataset.valid_subset.split(",") if s]
+        )
         for split in self.valid_subsets:
             self.task.load_dataset(split)
         model_cls = self.components["model"].entry.load()  # type: ignore[union-attr]

@@ -73,3 +73,11 @@ def test_type_names():
     assert type_name(int | None) == "int or None"
     assert type_name(list[int]) == "a list of int values"
     assert type_name(Literal["a", "b"]) == "one of a, b"
+
+
+def test_a_choice_named_none_is_not_none():
+    tp = Literal["none", "complete"] | None
+    assert parse_text(tp, "none") == "none"
+    assert parse_text(tp, "complete") == "complete"
+    assert parse_text(tp, "null") is None
+    assert parse_text(int | None, "none") is None

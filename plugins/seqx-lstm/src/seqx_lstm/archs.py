@@ -31,3 +31,11 @@ ARCHS: dict[str, dict[str, Any]] = {
         "help": "Luong et al. (2015) on WMT en-de (fairseq's hyperparameters).",
     },
 }
+
+LM_ARCHS: dict[str, dict[str, Any]] = {
+    "lstm_lm": {
+        "base": None,
+        "defaults": {},
+        "help": "LSTM language model (fairseq's lstm_lm hyperparameters).",
+    },
+}

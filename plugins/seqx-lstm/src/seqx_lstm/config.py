@@ -73,3 +73,43 @@ class LSTMConfig:
             self.encoder_hidden_size = self.encoder_embed_dim
         if self.decoder_hidden_size is None:
             self.decoder_hidden_size = self.decoder_embed_dim
+
+
+@dataclass(kw_only=True)
+class LSTMLanguageModelConfig:
+    """Options of fairseq's ``LSTMLanguageModel`` (an LSTM decoder alone)."""
+
+    dropout: float = 0.1
+    """Dropout probability (the default of --decoder-dropout-in/out)."""
+    decoder_embed_dim: int = 512
+    """Embedding dimension."""
+    decoder_embed_path: str | None = None
+    """Pretrained embeddings (a text file: a 'COUNT DIM' header, then 'WORD v1 v2 ...')."""
+    decoder_freeze_embed: bool = False
+    """Do not train the embeddings."""
+    decoder_hidden_size: int | None = None
+    """Hidden size (default: --decoder-embed-dim)."""
+    decoder_layers: int = 1
+    """Number of LSTM layers."""
+    decoder_out_embed_dim: int = 512
+    """Output embedding dimension."""
+    decoder_dropout_in: float | None = None
+    """Dropout on the input embeddings (default: --dropout)."""
+    decoder_dropout_out: float | None = None
+    """Dropout on the outputs (default: --dropout)."""
+    residuals: bool = False
+    """Add each layer's previous state to its output (fairseq's residuals)."""
+    share_decoder_input_output_embed: bool = False
+    """Tie the input embedding and the output projection."""
+    adaptive_softmax_cutoff: str | None = None
+    """Comma-separated adaptive softmax cutoffs, e.g. 10000,50000,200000 (train it with
+    --criterion adaptive_loss)."""
+    max_target_positions: int | None = None
+    """Longest sample accepted (default: the task's --tokens-per-sample)."""
+
+    def __post_init__(self) -> None:
+        for name in ("decoder_dropout_in", "decoder_dropout_out"):
+            if getattr(self, name) is None:
+                setattr(self, name, self.dropout)
+        if self.decoder_hidden_size is None:
+            self.decoder_hidden_size = self.decoder_embed_dim

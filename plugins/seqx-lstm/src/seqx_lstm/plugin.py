@@ -1,7 +1,7 @@
-"""Registers the LSTM model and its archs (light: import strings only)."""
+"""Registers the LSTM models and their archs (light: import strings only)."""
 
 from seqx import hookimpl
-from seqx_lstm.archs import ARCHS
+from seqx_lstm.archs import ARCHS, LM_ARCHS
 
 
 @hookimpl
@@ -13,3 +13,10 @@ def seqx_register(registry):
         help="LSTM encoder-decoder with attention and input feeding (fairseq's LSTMModel).",
     )
     registry.archs("lstm", ARCHS)
+    registry.model(
+        "lstm_lm",
+        "seqx_lstm.language_model:LSTMLanguageModel",
+        config="seqx_lstm.config:LSTMLanguageModelConfig",
+        help="LSTM language model (fairseq's LSTMLanguageModel).",
+    )
+    registry.archs("lstm_lm", LM_ARCHS)

@@ -8,6 +8,8 @@ __all__ = [
     "ComponentConformance",
     "DatasetFormatConformance",
     "IncrementalDecoderConformance",
+    "IncrementalLanguageModelConformance",
+    "LanguageModelConformance",
     "LRSchedulerConformance",
     "ModelConformance",
     "OptimizerConformance",
@@ -26,6 +28,10 @@ def __getattr__(name: str) -> object:
         from seqx.testing.conformance import model
 
         return getattr(model, name)
+    if name in ("LanguageModelConformance", "IncrementalLanguageModelConformance"):
+        from seqx.testing.conformance import language_model
+
+        return getattr(language_model, name)
     if name in ("OptimizerConformance", "LRSchedulerConformance"):
         from seqx.testing.conformance import optim
 

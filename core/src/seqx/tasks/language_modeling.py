@@ -1,0 +1,105 @@
+"""The built-in ``language_modeling`` task: predict each token of one language's text.
+
+Reads a data folder made by ``seqx preprocess --only-source``: fairseq's
+layout (``dict.txt``, ``train.bin``/``train.idx``, made without ``-s``) or,
+with a language, ``dict.LANG.txt`` and ``train.LANG-None.LANG.*``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from seqx.data.dictionary import Dictionary
+from seqx.data.monolingual_dataset import MonolingualDataset
+from seqx.data.token_block_dataset import TokenBlockDataset
+from seqx.errors import SeqxError
+from seqx.tasks.language_modeling_config import LanguageModelingConfig
+from seqx.tasks.task import Task
+from seqx.tasks.translation import data_paths, read_manifest
+
+
+def language_of(path: str) -> str | None:
+    """The language of a monolingual data folder: None for fairseq's ``dict.txt`` layout."""
+    if os.path.isfile(os.path.join(path, "dict.txt")):
+        return None
+    lang = read_manifest(path).get("source_lang")
+    if lang:
+        return str(lang)
+    dicts = sorted(n for n in os.listdir(path) if n.startswith("dict.") and n.endswith(".txt"))
+    if len(dicts) == 1:
+        return dicts[0][len("dict.") : -len(".txt")]
+    found = f" (it holds {', '.join(dicts)})" if dicts else ""
+    raise SeqxError(
+        f"data folder '{path}' has no dict.txt{found}: make it with seqx preprocess "
+        "--only-source --trainpref TEXT --destdir DIR"
+    )
+
+
+class LanguageModelingTask(Task):
+    """Train a language model (fairseq's ``language_modeling``)."""
+
+    def __init__(
+        self, cfg: LanguageModelingConfig, dictionary: Dictionary, dataset_format: Any = None
+    ) -> None:
+        super().__init__(cfg)
+        self.dictionary = dictionary
+        self.dataset_format = dataset_format
+        self.paths = data_paths(cfg.data)
+        self.lang = language_of(self.paths[0])
+
+    @classmethod
+    def setup_task(cls, cfg: LanguageModelingConfig, **kwargs: Any) -> LanguageModelingTask:
+        if cfg.tokens_per_sample < 1:
+            raise SeqxError(f"--tokens-per-sample must be at least 1, got {cfg.tokens_per_sample}")
+        path = data_paths(cfg.data)[0]
+        lang = language_of(path)
+        dictionary = Dictionary.load(os.path.join(path, f"dict.{lang}.txt" if lang else "dict.txt"))
+        if cfg.max_target_positions is None:
+            cfg.max_target_positions = cfg.tokens_per_sample
+        return cls(cfg, dictionary, kwargs.get("dataset_format"))
+
+    @property
+    def source_dictionary(self) -> Dictionary:
+        return self.dictionary
+
+    @property
+    def target_dictionary(self) -> Dictionary:
+        return self.dictionary
+
+    def max_positions(self) -> int:
+        limit = self.cfg.max_target_positions or self.cfg.tokens_per_sample
+        return min(limit, self.cfg.tokens_per_sample)
+
+    def has_sharded_data(self, split: str) -> bool:
+        """Whether DATA names several shards (one per epoch)."""
+        return len(self.paths) > 1 and split == "train"
+
+    def split_prefix(self, split: str, epoch: int = 1) -> str:
+        """The file prefix of ``split`` in the (epoch's shard of the) data folder."""
+        if self.dataset_format is None:
+            raise SeqxError("the language_modeling task was set up without a dataset format")
+        path = self.paths[(epoch - 1) % len(self.paths)] if split == "train" else self.paths[0]
+        name = f"{split}.{self.lang}-None.{self.lang}" if self.lang else split
+        prefix = os.path.join(path, name)
+        if not self.dataset_format.exists(prefix):
+            raise SeqxError(
+                f"no '{split}' data in '{path}' (looked for {name}); check the split name and "
+                "--dataset-impl"
+            )
+        return prefix
+
+    def load_dataset(
+        self, split: str, epoch: int = 1, combine: bool = False, **kwargs: Any
+    ) -> None:
+        ds = self.dataset_format.load(self.split_prefix(split, epoch), self.dictionary)
+        if len(ds) == 0:
+            raise SeqxError(f"split '{split}' of '{self.cfg.data}' is empty")
+        blocks = TokenBlockDataset(
+            ds,
+            ds.sizes,
+            self.cfg.tokens_per_sample,
+            eos=self.dictionary.eos(),
+            break_mode=self.cfg.sample_break_mode,
+        )
+        self.datasets[split] = MonolingualDataset(blocks, blocks.sizes, self.dictionary)
