@@ -16,14 +16,47 @@ import torch
 from torch import Tensor
 
 from seqx.generation.config import GenerationConfig
+from seqx.models.base_model import BaseModel
+from seqx.models.decoder import Decoder
+
+
+def plain_softmax(model: Any) -> bool:
+    """Whether ``model``'s probabilities are the softmax of its decoder's scores, as the
+    base classes compute them (no adaptive softmax, no override)."""
+    decoder = getattr(model, "decoder", None)
+    return (
+        isinstance(model, BaseModel)
+        and type(model).get_normalized_probs is BaseModel.get_normalized_probs
+        and isinstance(decoder, Decoder)
+        and type(decoder).get_normalized_probs is Decoder.get_normalized_probs
+        and decoder.adaptive_softmax is None
+    )
 
 
 class EnsembleModel:
-    """Several models decoded together; log-probabilities are averaged in probability space."""
+    """Several models decoded together; log-probabilities are averaged in probability space.
+
+    A single model with a plain softmax writes its log-probabilities into buffers kept for
+    the whole search: a fresh (beams x vocabulary) float32 tensor at every step costs more in
+    page faults than the softmax itself.
+    """
 
     def __init__(self, models: list[Any]) -> None:
         self.models = models
         self.states: list[dict[str, Any]] = [{} for _ in models]
+        self.buffered = len(models) == 1 and plain_softmax(models[0])
+        self._buffers: tuple[Tensor, Tensor] | None = None
+
+    def _log_softmax_into_buffer(self, logits: Tensor) -> Tensor:
+        rows, vocab = logits.shape
+        if self._buffers is None or self._buffers[0].size(0) < rows:
+            self._buffers = tuple(  # type: ignore[assignment]
+                torch.empty(rows, vocab, device=logits.device) for _ in range(2)
+            )
+        assert self._buffers is not None
+        scores, out = self._buffers[0][:rows], self._buffers[1][:rows]
+        scores.copy_(logits)
+        return torch.log_softmax(scores, dim=-1, out=out)
 
     def max_decoder_positions(self) -> int | None:
         limits = [
@@ -56,6 +89,8 @@ class EnsembleModel:
             logits = logits[:, -1:, :]
             if temperature != 1.0:
                 logits = logits / temperature
+            if self.buffered:
+                return self._log_softmax_into_buffer(logits[:, -1, :])
             lp = m.get_normalized_probs((logits, extra), log_probs=True)[:, -1, :]
             out = lp if out is None else torch.logaddexp(out, lp)
         assert out is not None
@@ -148,7 +183,7 @@ class SequenceGenerator:
                 if step == 0:
                     flat = lprobs.view(cur, beam, -1)[:, 0, :]
                 else:
-                    flat = (lprobs + scores[:, step - 1 : step]).view(cur, -1)
+                    flat = lprobs.add_(scores[:, step - 1 : step]).view(cur, -1)
                 cand_scores, idx = flat.topk(min(2 * beam, flat.size(1)), dim=1)
                 cand_beams = torch.div(idx, self.vocab_size, rounding_mode="floor")
                 cand_indices = idx % self.vocab_size

@@ -105,6 +105,12 @@ class IncrementalDecoder(Decoder):
         keys and values); they need no reordering among a sentence's own beams."""
         return set()
 
+    def sentence_cache_keys(self) -> set[str]:
+        """Keys of static caches kept once per sentence rather than once per beam (their
+        tensors have batch / beam_size rows), e.g. cross-attention keys and values computed
+        from one copy of the encoder output; they are reordered by sentence."""
+        return set()
+
     def reorder_incremental_state(
         self, incremental_state: IncrementalState, new_order: Tensor
     ) -> None:
@@ -112,26 +118,45 @@ class IncrementalDecoder(Decoder):
 
         The default reorders every cached tensor along dimension 0 (batch
         first), skipping static caches when every row stays among the beams
-        of its own sentence; a decoder caching other layouts overrides this.
+        of its own sentence; caches kept once per sentence
+        (:meth:`sentence_cache_keys`) follow the sentences. A decoder caching
+        other layouts overrides this.
         """
+        per_sentence = self.sentence_cache_keys()
         rows = next(
-            (v.size(0) for c in incremental_state.values() for v in c.values() if v is not None),
+            (
+                v.size(0)
+                for k, c in incremental_state.items()
+                if k not in per_sentence
+                for v in c.values()
+                if v is not None
+            ),
             None,
         )
         if rows is None:
             return
         check_new_order(new_order, rows, "reorder_incremental_state")
-        static = self.static_cache_keys()
+        static = self.static_cache_keys() | per_sentence
+        beam = self.beam_size
         skip_static = False
         if static and new_order.numel() == rows:
-            group = torch.arange(new_order.numel(), device=new_order.device) // self.beam_size
-            skip_static = bool(torch.equal(new_order // self.beam_size, group))
+            group = torch.arange(new_order.numel(), device=new_order.device) // beam
+            skip_static = bool(torch.equal(new_order // beam, group))
+        sentence_order = None
+        if per_sentence and not skip_static:
+            if new_order.numel() % beam:
+                raise ValueError(
+                    f"reorder_incremental_state: {new_order.numel()} rows are not whole "
+                    f"sentences of {beam} beams"
+                )
+            sentence_order = new_order[::beam] // beam
         for key, cache in incremental_state.items():
             if skip_static and key in static:
                 continue
+            order = sentence_order if key in per_sentence else new_order
             for name, value in cache.items():
                 if value is not None:
-                    cache[name] = reorder_batch(value, new_order)
+                    cache[name] = reorder_batch(value, order)
 
     def set_beam_size(self, beam_size: int) -> None:
         """Told the beam size before a search: rows ``i*beam .. (i+1)*beam-1`` are one sentence."""

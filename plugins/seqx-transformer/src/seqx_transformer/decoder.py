@@ -82,6 +82,14 @@ class TransformerDecoder(IncrementalDecoder):
     def static_cache_keys(self) -> set[str]:
         return {layer.encoder_attn.key for layer in self.layers}  # type: ignore[union-attr]
 
+    def sentence_cache_keys(self) -> set[str]:
+        return self.static_cache_keys() if self.beam_size > 1 else set()
+
+    def set_beam_size(self, beam_size: int) -> None:
+        super().set_beam_size(beam_size)
+        for layer in self.layers:
+            layer.encoder_attn.beam_size = self.beam_size  # type: ignore[union-attr]
+
     def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:
         if self.output_projection is None:
             return F.linear(features, self.embed_tokens.weight)

@@ -172,3 +172,28 @@ class IncrementalDecoderConformance(ModelConformance):
             full = model.decoder(reordered, encoder_out=encoder_out)[0]
             model.decoder.set_beam_size(1)
         torch.testing.assert_close(step[:, -1], full[:, 2], atol=self.atol, rtol=1e-4)
+
+    def test_reorder_when_sentences_leave_the_beam(self, model: Any, task: TinyTask) -> None:
+        beam = 2
+        batch = tiny_batch(task, [5, 7, 4], tgt_length=4, seed=8)
+        expand = torch.arange(3).repeat_interleave(beam)
+        prev = batch["net_input"]["prev_output_tokens"].index_select(0, expand)
+        prev[1::2, 1:] = prev[1::2, 1:].flip(1)
+        with torch.no_grad():
+            encoder_out = model.encoder.reorder_encoder_out(self._encode(model, batch), expand)
+            model.decoder.set_beam_size(beam)
+            state: dict = {}
+            for t in range(2):
+                model.decoder(prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state)
+            # sentence 0 with its beams swapped, sentence 1 finished, sentence 2's second beam
+            # twice: what beam search does when a sentence completes
+            new_order = torch.tensor([1, 0, 5, 5])
+            model.decoder.reorder_incremental_state(state, new_order)
+            encoder_out = model.encoder.reorder_encoder_out(encoder_out, new_order)
+            reordered = prev.index_select(0, new_order)
+            step = model.decoder(
+                reordered[:, :3], encoder_out=encoder_out, incremental_state=state
+            )[0]
+            full = model.decoder(reordered, encoder_out=encoder_out)[0]
+            model.decoder.set_beam_size(1)
+        torch.testing.assert_close(step[:, -1], full[:, 2], atol=self.atol, rtol=1e-4)
