@@ -31,10 +31,18 @@ class AttentionLayer(nn.Module):
         keys_t: Tensor,
         values: Tensor,
         mask: Tensor | None,
+        group: int = 1,
     ) -> tuple[Tensor, Tensor]:
-        """``x`` B x T x C, ``keys_t`` B x E x S, ``values`` B x S x E, ``mask`` B x S."""
+        """``x`` B x T x C, ``keys_t`` B x E x S, ``values`` B x S x E, ``mask`` B x S.
+
+        With ``group`` > 1 the rows of ``x`` are the beams of B / group sentences and
+        ``keys_t``, ``values`` and ``mask`` hold one row per sentence.
+        """
         residual = x
+        rows, t, _ = x.shape
         x = (self.in_projection(x) + target_embedding) * math.sqrt(0.5)
+        if group > 1:  # the beams of a sentence attend together to its one copy
+            x = x.reshape(rows // group, group * t, -1)
         scores = torch.bmm(x, keys_t)  # B x T x S
         if mask is not None:
             scores = scores.float().masked_fill(mask.unsqueeze(1), float("-inf")).type_as(scores)
@@ -46,6 +54,8 @@ class AttentionLayer(nn.Module):
         else:
             n = (s - mask.type_as(x).sum(dim=1, keepdim=True)).unsqueeze(-1)  # B x 1 x 1
             x = x * (n * n.rsqrt())
+        if group > 1:
+            x, weights = x.reshape(rows, t, -1), weights.reshape(rows, t, -1)
         return (self.out_projection(x) + residual) * math.sqrt(0.5), weights
 
 
@@ -107,6 +117,9 @@ class FConvDecoder(IncrementalDecoder):
     def static_cache_keys(self) -> set[str]:
         return {ENCODER}
 
+    def sentence_cache_keys(self) -> set[str]:
+        return {ENCODER} if self.beam_size > 1 else set()
+
     def extract_features(
         self,
         prev_output_tokens: Tensor,
@@ -116,16 +129,23 @@ class FConvDecoder(IncrementalDecoder):
     ) -> tuple[Tensor, dict[str, Any]]:
         incremental = incremental_state is not None
         keys_t = values = mask = None
+        rows = prev_output_tokens.size(0)
+        # under beam search the encoder output is kept once per sentence, not per beam
+        group = self.beam_size if incremental and rows % self.beam_size == 0 else 1
         if encoder_out is not None:
             cached = incremental_state.get(ENCODER) if incremental_state is not None else None
+            mask = encoder_out["encoder_padding_mask"]
+            if mask is not None and group > 1:
+                mask = mask[::group]
             if cached:
                 keys_t, values = cached["keys_t"], cached["values"]
             else:
                 keys, values = encoder_out["encoder_out"]
+                if group > 1:
+                    keys, values = keys[::group], values[::group].contiguous()
                 keys_t = keys.transpose(1, 2).contiguous()
                 if incremental_state is not None:
                     incremental_state[ENCODER] = {"keys_t": keys_t, "values": values}
-            mask = encoder_out["encoder_padding_mask"]
         pos = self.embed_positions(prev_output_tokens, incremental=incremental)
         tokens = prev_output_tokens[:, -1:] if incremental else prev_output_tokens
         x = dropout(self.embed_tokens(tokens) + pos, self.dropout, self.training)
@@ -151,7 +171,7 @@ class FConvDecoder(IncrementalDecoder):
                 x = conv(x.transpose(0, 1)).transpose(0, 1)
             x = F.glu(x, dim=2)
             if attention is not None and keys_t is not None:
-                x, weights = attention(x, target_embedding, keys_t, values, mask)
+                x, weights = attention(x, target_embedding, keys_t, values, mask, group)
                 attn_sum = weights if attn_sum is None else attn_sum + weights
             if residual is not None:
                 x = (x + residual) * math.sqrt(0.5)

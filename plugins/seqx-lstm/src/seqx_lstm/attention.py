@@ -25,13 +25,20 @@ class AttentionLayer(nn.Module):
         self.output_proj = linear(input_dim + source_dim, output_dim, bias=bias)
 
     def forward(
-        self, state: Tensor, source: Tensor, padding_mask: Tensor | None
+        self, state: Tensor, source: Tensor, padding_mask: Tensor | None, group: int = 1
     ) -> tuple[Tensor, Tensor]:
-        """``state`` B x H, ``source`` B x S x C -> (output B x O, weights B x S)."""
-        x = self.input_proj(state)
-        scores = torch.bmm(source, x.unsqueeze(2)).squeeze(2)  # B x S
+        """``state`` B x H, ``source`` B x S x C -> (output B x O, weights B x S).
+
+        With ``group`` > 1 the rows of ``state`` are the beams of B / group sentences and
+        ``source`` and ``padding_mask`` hold one row per sentence.
+        """
+        rows = state.size(0)
+        x = self.input_proj(state).view(rows // group, group, -1)  # sentences x beams x C
+        scores = torch.bmm(x, source.transpose(1, 2))  # sentences x beams x S
         if padding_mask is not None:
-            scores = scores.float().masked_fill(padding_mask, float("-inf")).type_as(scores)
-        weights = torch.softmax(scores, dim=1)
-        context = torch.bmm(weights.unsqueeze(1), source).squeeze(1)
+            mask = padding_mask.unsqueeze(1)
+            scores = scores.float().masked_fill(mask, float("-inf")).type_as(scores)
+        weights = torch.softmax(scores, dim=2)
+        context = torch.bmm(weights, source).view(rows, -1)
+        weights = weights.view(rows, -1)
         return torch.tanh(self.output_proj(torch.cat([context, state], dim=1))), weights

@@ -13,6 +13,7 @@ from seqx.models.adaptive_softmax import AdaptiveSoftmax
 from seqx_lstm.attention import AttentionLayer, linear
 
 STATE = "lstm_decoder"
+ENCODER = "lstm_encoder_out"
 
 
 class LSTMDecoder(IncrementalDecoder):
@@ -111,8 +112,19 @@ class LSTMDecoder(IncrementalDecoder):
         cells = list(state["cells"].unbind(1))
         feed = state["input_feed"]
         source = mask = None
+        group = 1
         if encoder_out is not None and self.attention is not None:
             source, mask = encoder_out["encoder_out"], encoder_out["encoder_padding_mask"]
+            if incremental_state is not None and bsz % self.beam_size == 0:
+                # under beam search the encoder output is kept once per sentence, not per beam
+                group = self.beam_size
+                if ENCODER not in incremental_state:
+                    incremental_state[ENCODER] = {
+                        "source": source[::group].contiguous(),
+                        "mask": None if mask is None else mask[::group],
+                    }
+                source = incremental_state[ENCODER]["source"]
+                mask = incremental_state[ENCODER]["mask"]
         outs, attn = [], []
         for j in range(seqlen):
             step = torch.cat([x[:, j], feed], dim=1) if self.input_feeding else x[:, j]
@@ -123,7 +135,7 @@ class LSTMDecoder(IncrementalDecoder):
                     step = step + hiddens[i]
                 hiddens[i] = hidden
             if self.attention is not None and source is not None:
-                out, weights = self.attention(hidden, source, mask)
+                out, weights = self.attention(hidden, source, mask, group)
                 attn.append(weights)
             else:
                 out = hidden
@@ -140,6 +152,12 @@ class LSTMDecoder(IncrementalDecoder):
         if self.additional_fc is not None:
             x = dropout(self.additional_fc(x), self.dropout_out, self.training)
         return x, {"attn": torch.stack(attn, dim=1) if attn else None}
+
+    def static_cache_keys(self) -> set[str]:
+        return {ENCODER}
+
+    def sentence_cache_keys(self) -> set[str]:
+        return {ENCODER}
 
     def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:
         if self.fc_out is None:
