@@ -16,6 +16,18 @@ import numpy as np
 from seqx.errors import SeqxError
 
 
+def ordered_by_size(count: int, shuffle: bool, *sizes: np.ndarray) -> np.ndarray:
+    """Indices ``0..count-1``, shuffled (numpy's global RNG: see ``numpy_seed``) when
+    ``shuffle``, then stably sorted by each of ``sizes`` in turn (the last one primary)."""
+    if shuffle:
+        indices = np.random.permutation(count).astype(np.int64)
+    else:
+        indices = np.arange(count, dtype=np.int64)
+    for key in sizes:
+        indices = indices[np.argsort(key[indices], kind="mergesort")]
+    return indices
+
+
 def batch_by_size(
     indices: np.ndarray,
     num_tokens: np.ndarray,

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from seqx.data.batching import ordered_by_size
 from seqx.data.collate import collate_tokens
 from seqx.data.dataset import Dataset
 from seqx.data.dictionary import Dictionary
@@ -135,10 +136,5 @@ class LanguagePairDataset(Dataset):
 
     def ordered_indices(self) -> np.ndarray:
         """Shuffled (numpy's global RNG: see ``numpy_seed``), then stably sorted by length."""
-        if self.shuffle:
-            indices = np.random.permutation(len(self)).astype(np.int64)
-        else:
-            indices = np.arange(len(self), dtype=np.int64)
-        if self.tgt_sizes is not None:
-            indices = indices[np.argsort(self.tgt_sizes[indices], kind="mergesort")]
-        return indices[np.argsort(self.src_sizes[indices], kind="mergesort")]
+        keys = [self.src_sizes] if self.tgt_sizes is None else [self.tgt_sizes, self.src_sizes]
+        return ordered_by_size(len(self), self.shuffle, *keys)

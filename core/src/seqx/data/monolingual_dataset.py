@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from seqx.data.batching import ordered_by_size
 from seqx.data.collate import collate_tokens
 from seqx.data.dataset import Dataset
 from seqx.data.dictionary import Dictionary
@@ -70,8 +71,4 @@ class MonolingualDataset(Dataset):
 
     def ordered_indices(self) -> np.ndarray:
         """Shuffled (numpy's global RNG: see ``numpy_seed``), then stably sorted by size."""
-        if self.shuffle:
-            indices = np.random.permutation(len(self)).astype(np.int64)
-        else:
-            indices = np.arange(len(self), dtype=np.int64)
-        return indices[np.argsort(self.sizes[indices], kind="mergesort")]
+        return ordered_by_size(len(self), self.shuffle, self.sizes)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import copy
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 import torch
 
 from seqx.data.collate import collate_tokens
 from seqx.registry import Registry
-from seqx.testing.conformance.component import ComponentConformance
+from seqx.testing.conformance.model import ModelFixtures
 from seqx.testing.tiny import TinyTask
 
 
@@ -29,39 +28,12 @@ def tiny_lm_batch(task: TinyTask, lengths: list[int], seed: int = 0) -> dict[str
     }
 
 
-class LanguageModelConformance(ComponentConformance):
+class LanguageModelConformance(ModelFixtures):
     """A language model builds from an arch and a task, scores every position, and behaves.
 
     Set ``name`` (the model), ``arch`` (default: the model's name) and
     ``config_overrides`` that make it tiny.
     """
-
-    kind = "model"
-    arch: ClassVar[str | None] = None
-    """The arch to build (default: ``name``)."""
-    vocab_size: ClassVar[int] = 24
-    """Size of the tiny dictionary."""
-    atol: ClassVar[float] = 1e-5
-    """Tolerance of equality checks."""
-
-    @pytest.fixture
-    def task(self) -> TinyTask:
-        return TinyTask(self.vocab_size)
-
-    @pytest.fixture
-    def config(self, registry: Registry) -> Any:
-        from seqx.config.resolve import check_arch_defaults
-
-        resolved = registry.resolve_arch(self.arch or self.name)
-        cls = resolved.model.load_config()
-        assert cls is not None, f"model {resolved.model.name} has no config"
-        return cls(**{**check_arch_defaults(resolved, cls), **self.config_overrides})
-
-    @pytest.fixture
-    def model(self, registry: Registry, config: Any, task: TinyTask) -> Any:
-        resolved = registry.resolve_arch(self.arch or self.name)
-        torch.manual_seed(0)
-        return resolved.model.load().build_model(config, task).eval()
 
     def _scores(self, model: Any, batch: dict[str, Any]) -> torch.Tensor:
         return model(**batch["net_input"])[0]
@@ -78,9 +50,7 @@ class LanguageModelConformance(ComponentConformance):
     def test_state_dict_round_trip(
         self, model: Any, registry: Registry, config: Any, task: TinyTask
     ) -> None:
-        resolved = registry.resolve_arch(self.arch or self.name)
-        torch.manual_seed(123)
-        other = resolved.model.load().build_model(copy.deepcopy(config), task).eval()
+        other = self.rebuilt(registry, config, task)
         other.load_state_dict(model.state_dict())
         batch = tiny_lm_batch(task, [5, 3], seed=1)
         torch.testing.assert_close(self._scores(other, batch), self._scores(model, batch))

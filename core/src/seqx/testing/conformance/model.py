@@ -13,8 +13,8 @@ from seqx.testing.conformance.component import ComponentConformance
 from seqx.testing.tiny import TinyTask, tiny_batch
 
 
-class ModelConformance(ComponentConformance):
-    """An encoder-decoder model builds from an arch and a task, and behaves.
+class ModelFixtures(ComponentConformance):
+    """Fixtures of the model suites: the tiny task, the arch's config and the built model.
 
     Set ``name`` (the model), ``arch`` (default: the model's name) and
     ``config_overrides`` that make it tiny.
@@ -48,6 +48,20 @@ class ModelConformance(ComponentConformance):
         model = resolved.model.load().build_model(config, task)
         return model.eval()
 
+    def rebuilt(self, registry: Registry, config: Any, task: TinyTask) -> Any:
+        """Another model of the same config, initialized from another seed."""
+        resolved = registry.resolve_arch(self.arch or self.name)
+        torch.manual_seed(123)
+        return resolved.model.load().build_model(copy.deepcopy(config), task).eval()
+
+
+class ModelConformance(ModelFixtures):
+    """An encoder-decoder model builds from an arch and a task, and behaves.
+
+    Set ``name`` (the model), ``arch`` (default: the model's name) and
+    ``config_overrides`` that make it tiny.
+    """
+
     def _forward(self, model: Any, batch: dict[str, Any]) -> torch.Tensor:
         return model(**batch["net_input"])[0]
 
@@ -68,9 +82,7 @@ class ModelConformance(ComponentConformance):
     def test_state_dict_round_trip(
         self, model: Any, registry: Registry, config: Any, task: TinyTask
     ) -> None:
-        resolved = registry.resolve_arch(self.arch or self.name)
-        torch.manual_seed(123)
-        other = resolved.model.load().build_model(copy.deepcopy(config), task).eval()
+        other = self.rebuilt(registry, config, task)
         other.load_state_dict(model.state_dict())
         batch = tiny_batch(task, [4, 6], tgt_length=5, seed=1)
         torch.testing.assert_close(self._forward(other, batch), self._forward(model, batch))
