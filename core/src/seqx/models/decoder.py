@@ -153,7 +153,10 @@ class IncrementalDecoder(Decoder):
         for key, cache in incremental_state.items():
             if skip_static and key in static:
                 continue
-            order = sentence_order if key in per_sentence else new_order
+            order = new_order
+            if key in per_sentence:
+                assert sentence_order is not None  # set whenever static caches are reordered
+                order = sentence_order
             for name, value in cache.items():
                 if value is not None:
                     cache[name] = reorder_batch(value, order)
