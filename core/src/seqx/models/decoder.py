@@ -161,6 +161,16 @@ class IncrementalDecoder(Decoder):
                 if value is not None:
                     cache[name] = reorder_batch(value, order)
 
+    def beam_group(self, rows: int) -> int:
+        """How many consecutive rows of an incremental step are the beams of one sentence
+        (1 outside beam search); an error when ``rows`` is not whole sentences."""
+        if rows % self.beam_size:
+            raise ValueError(
+                f"{rows} rows are not whole sentences of {self.beam_size} beams: rows "
+                "i*beam .. (i+1)*beam-1 must be one sentence's beams (set_beam_size)"
+            )
+        return self.beam_size
+
     def set_beam_size(self, beam_size: int) -> None:
         """Told the beam size before a search: rows ``i*beam .. (i+1)*beam-1`` are one sentence."""
         self.beam_size = max(1, beam_size)

@@ -118,7 +118,7 @@ class FConvDecoder(IncrementalDecoder):
         return {ENCODER}
 
     def sentence_cache_keys(self) -> set[str]:
-        return {ENCODER} if self.beam_size > 1 else set()
+        return {ENCODER}
 
     def extract_features(
         self,
@@ -131,7 +131,7 @@ class FConvDecoder(IncrementalDecoder):
         keys_t = values = mask = None
         rows = prev_output_tokens.size(0)
         # under beam search the encoder output is kept once per sentence, not per beam
-        group = self.beam_size if incremental and rows % self.beam_size == 0 else 1
+        group = self.beam_group(rows) if incremental else 1
         if encoder_out is not None:
             cached = incremental_state.get(ENCODER) if incremental_state is not None else None
             mask = encoder_out["encoder_padding_mask"]

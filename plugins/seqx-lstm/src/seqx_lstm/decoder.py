@@ -115,9 +115,9 @@ class LSTMDecoder(IncrementalDecoder):
         group = 1
         if encoder_out is not None and self.attention is not None:
             source, mask = encoder_out["encoder_out"], encoder_out["encoder_padding_mask"]
-            if incremental_state is not None and bsz % self.beam_size == 0:
+            if incremental_state is not None:
                 # under beam search the encoder output is kept once per sentence, not per beam
-                group = self.beam_size
+                group = self.beam_group(bsz)
                 if ENCODER not in incremental_state:
                     incremental_state[ENCODER] = {
                         "source": source[::group].contiguous(),

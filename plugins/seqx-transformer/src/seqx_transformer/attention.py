@@ -108,7 +108,7 @@ class MultiheadAttention(nn.Module):
                 causal = False  # one new query attends to every cached position
         else:
             q = self._heads(self.q_proj(query))
-            if cache is not None and self.beam_size > 1 and rows % self.beam_size == 0:
+            if cache is not None:  # the decoder checked that rows are whole sentences
                 group = self.beam_size
             if cache is not None and cache.get("k") is not None:
                 k, v = cache["k"], cache["v"]  # type: ignore[assignment]

@@ -60,6 +60,8 @@ class TransformerDecoder(IncrementalDecoder):
         incremental_state: IncrementalState | None = None,
         **kwargs: Any,
     ) -> tuple[Tensor, dict[str, Any]]:
+        if incremental_state is not None:
+            self.beam_group(prev_output_tokens.size(0))
         x = self.embedding(prev_output_tokens, incremental=incremental_state is not None)
         enc = encoder_out["encoder_out"] if encoder_out is not None else None
         enc_mask = encoder_out["encoder_padding_mask"] if encoder_out is not None else None
@@ -83,7 +85,7 @@ class TransformerDecoder(IncrementalDecoder):
         return {layer.encoder_attn.key for layer in self.layers}  # type: ignore[union-attr]
 
     def sentence_cache_keys(self) -> set[str]:
-        return self.static_cache_keys() if self.beam_size > 1 else set()
+        return self.static_cache_keys()
 
     def set_beam_size(self, beam_size: int) -> None:
         super().set_beam_size(beam_size)

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import pytest
 import torch
+from torch import Tensor
 
 from seqx.registry import Registry
 from seqx.testing.conformance.component import ComponentConformance
@@ -162,50 +163,41 @@ class IncrementalDecoderConformance(ModelConformance):
         with pytest.raises((IndexError, RuntimeError)):
             model.decoder.reorder_incremental_state(state, torch.tensor([0, 5]))
 
-    def test_reorder_within_beams(self, model: Any, task: TinyTask) -> None:
+    def _beam_step_after_reorder(
+        self, model: Any, task: TinyTask, lengths: list[int], new_order: Tensor, seed: int
+    ) -> None:
+        """Two cached steps over beams of 2, then ``new_order`` (as beam search reorders):
+        the next cached step equals the full pass over the reordered prefixes."""
         beam = 2
-        batch = tiny_batch(task, [5, 7], tgt_length=4, seed=7)
-        expand = torch.arange(2).repeat_interleave(beam)
+        batch = tiny_batch(task, lengths, tgt_length=4, seed=seed)
+        expand = torch.arange(len(lengths)).repeat_interleave(beam)
         prev = batch["net_input"]["prev_output_tokens"].index_select(0, expand)
-        # make the two beams of each sentence differ
-        prev[1::2, 1:] = prev[1::2, 1:].flip(1)
-        with torch.no_grad():
-            encoder_out = model.encoder.reorder_encoder_out(self._encode(model, batch), expand)
-            model.decoder.set_beam_size(beam)
-            state: dict = {}
-            for t in range(2):
-                model.decoder(prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state)
-            new_order = torch.tensor([1, 1, 2, 3])
-            model.decoder.reorder_incremental_state(state, new_order)
-            reordered = prev.index_select(0, new_order)
-            step = model.decoder(
-                reordered[:, :3], encoder_out=encoder_out, incremental_state=state
-            )[0]
-            full = model.decoder(reordered, encoder_out=encoder_out)[0]
+        prev[1::2, 1:] = prev[1::2, 1:].flip(1)  # make the two beams of each sentence differ
+        model.decoder.set_beam_size(beam)
+        try:
+            with torch.no_grad():
+                encoder_out = self._encode(model, batch)
+                encoder_out = model.encoder.reorder_encoder_out(encoder_out, expand)
+                state: dict = {}
+                for t in range(2):
+                    model.decoder(
+                        prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state
+                    )
+                model.decoder.reorder_incremental_state(state, new_order)
+                encoder_out = model.encoder.reorder_encoder_out(encoder_out, new_order)
+                reordered = prev.index_select(0, new_order)
+                step = model.decoder(
+                    reordered[:, :3], encoder_out=encoder_out, incremental_state=state
+                )[0]
+                full = model.decoder(reordered, encoder_out=encoder_out)[0]
+        finally:
             model.decoder.set_beam_size(1)
         torch.testing.assert_close(step[:, -1], full[:, 2], atol=self.atol, rtol=1e-4)
 
+    def test_reorder_within_beams(self, model: Any, task: TinyTask) -> None:
+        self._beam_step_after_reorder(model, task, [5, 7], torch.tensor([1, 1, 2, 3]), seed=7)
+
     def test_reorder_when_sentences_leave_the_beam(self, model: Any, task: TinyTask) -> None:
-        beam = 2
-        batch = tiny_batch(task, [5, 7, 4], tgt_length=4, seed=8)
-        expand = torch.arange(3).repeat_interleave(beam)
-        prev = batch["net_input"]["prev_output_tokens"].index_select(0, expand)
-        prev[1::2, 1:] = prev[1::2, 1:].flip(1)
-        with torch.no_grad():
-            encoder_out = model.encoder.reorder_encoder_out(self._encode(model, batch), expand)
-            model.decoder.set_beam_size(beam)
-            state: dict = {}
-            for t in range(2):
-                model.decoder(prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state)
-            # sentence 0 with its beams swapped, sentence 1 finished, sentence 2's second beam
-            # twice: what beam search does when a sentence completes
-            new_order = torch.tensor([1, 0, 5, 5])
-            model.decoder.reorder_incremental_state(state, new_order)
-            encoder_out = model.encoder.reorder_encoder_out(encoder_out, new_order)
-            reordered = prev.index_select(0, new_order)
-            step = model.decoder(
-                reordered[:, :3], encoder_out=encoder_out, incremental_state=state
-            )[0]
-            full = model.decoder(reordered, encoder_out=encoder_out)[0]
-            model.decoder.set_beam_size(1)
-        torch.testing.assert_close(step[:, -1], full[:, 2], atol=self.atol, rtol=1e-4)
+        # sentence 0 with its beams swapped, sentence 1 finished, sentence 2's second beam
+        # twice: what beam search does when a sentence completes
+        self._beam_step_after_reorder(model, task, [5, 7, 4], torch.tensor([1, 0, 5, 5]), seed=8)
