@@ -28,7 +28,7 @@ def test_per_sentence_caches_follow_their_sentences():
         "step": {"h": torch.arange(6.0).unsqueeze(1)},  # 3 sentences x 2 beams
         "source": {"enc": torch.tensor([[10.0], [11.0], [12.0]])},  # one row per sentence
     }
-    dec.reorder_incremental_state(state, torch.tensor([1, 1, 2, 3]))  # within sentences
+    dec.reorder_incremental_state(state, torch.tensor([1, 1, 2, 3, 5, 5]))  # within sentences
     assert state["source"]["enc"].flatten().tolist() == [10.0, 11.0, 12.0]
     dec.reorder_incremental_state(state, torch.tensor([3, 2]))  # sentence 0 leaves
     assert state["source"]["enc"].flatten().tolist() == [11.0]
