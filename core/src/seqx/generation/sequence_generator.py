@@ -16,6 +16,7 @@ import torch
 from torch import Tensor
 
 from seqx.generation.config import GenerationConfig
+from seqx.generation.topk import topk
 from seqx.models.base_model import BaseModel
 from seqx.models.decoder import Decoder
 
@@ -184,7 +185,7 @@ class SequenceGenerator:
                     flat = lprobs.view(cur, beam, -1)[:, 0, :]
                 else:
                     flat = lprobs.add_(scores[:, step - 1 : step]).view(cur, -1)
-                cand_scores, idx = flat.topk(min(2 * beam, flat.size(1)), dim=1)
+                cand_scores, idx = topk(flat, min(2 * beam, flat.size(1)))
                 cand_beams = torch.div(idx, self.vocab_size, rounding_mode="floor")
                 cand_indices = idx % self.vocab_size
                 missing = 2 * beam - cand_scores.size(1)
