@@ -134,3 +134,33 @@ def test_reorder_with_an_index_out_of_range(seqx_plugins):
     model.decoder(torch.tensor([[2], [2]]), encoder_out=enc, incremental_state=state)
     with pytest.raises(IndexError, match="the batch has 2 rows"):
         model.decoder.reorder_incremental_state(state, torch.tensor([0, 2]))
+
+
+def test_prepared_for_inference_folds_the_weight_normalization(seqx_plugins):
+    from torch.nn.utils import parametrize
+
+    resolved, cfg = _config(seqx_plugins, "fconv", **TINY)
+    model = resolved.model.load().build_model(cfg, TinyTask(20))
+    assert any(parametrize.is_parametrized(m) for m in model.modules())
+    model.prepare_for_inference_()
+    assert not any(parametrize.is_parametrized(m) for m in model.modules())
+    assert not any(name.endswith(("weight_g", "weight_v")) for name in model.state_dict())
+
+
+def test_linearized_weight_follows_updates_and_autocast_dtype():
+    from seqx_fconv.modules import LinearizedConvolution
+
+    conv = LinearizedConvolution(4, 6, 3)
+    torch.nn.init.normal_(conv.weight)
+    first = conv.linearized_weight()
+    assert conv.linearized_weight() is first  # kept while the weight is unchanged
+    first = first.clone()
+    with torch.no_grad():
+        conv.weight.mul_(2)  # an in-place update (an optimizer step)
+    torch.testing.assert_close(conv.linearized_weight(), first * 2)
+    assert conv.linearized_weight(torch.bfloat16).dtype == torch.bfloat16
+    x = torch.randn(5, 4)
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+        out, _ = conv.step(x, None)
+    expected, _ = conv.step(x, None)
+    torch.testing.assert_close(out.float(), expected, atol=0.05, rtol=0.05)

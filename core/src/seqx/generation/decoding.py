@@ -21,7 +21,8 @@ def autocast(device: Any, enabled: bool) -> Any:
 
 
 def load_for_decoding(cfg: Any, pm: Any, dataset_format: str | None) -> tuple[Any, Any]:
-    """Seed, pick the device and load ``--path``'s models: returns (device, Loaded)."""
+    """Seed, pick the device and load ``--path``'s models, prepared for inference (see
+    ``BaseModel.prepare_for_inference_``): returns (device, Loaded)."""
     import torch
 
     from seqx.hub import load_model_ensemble
@@ -39,4 +40,8 @@ def load_for_decoding(cfg: Any, pm: Any, dataset_format: str | None) -> tuple[An
         dataset_format=dataset_format,
         use_ema=getattr(cfg, "use_ema", False),
     )
+    for model in loaded.models:
+        prepare = getattr(model, "prepare_for_inference_", None)
+        if callable(prepare):
+            prepare()
     return device, loaded

@@ -48,6 +48,32 @@ class BaseModel(nn.Module):
                 upgrade(state_dict, name)
         return state_dict
 
+    def prepare_for_inference_(self) -> None:
+        """Make the model fast to decode with, in place and for good: evaluation mode, and
+        every parametrization (weight normalization) folded into a plain weight.
+
+        Decoding then reads each weight as it is instead of recomputing it at every step,
+        and mixed precision casts it once instead of at every call (its cast cache keeps
+        only leaf parameters). The state dict loses the parametrizations' tensors
+        (``weight_g``/``weight_v`` become ``weight``): a model prepared so is for decoding,
+        not for further training. Override to add model-specific steps (call ``super``).
+        """
+        from torch.nn.utils import parametrize
+
+        self.eval()
+        for module in list(self.modules()):
+            if not parametrize.is_parametrized(module):
+                continue
+            with torch.no_grad():
+                names = list(module.parametrizations)  # type: ignore[arg-type]
+                values = {n: getattr(module, n).detach().clone() for n in names}
+            # back to the plain class by hand: torch's remove_parametrizations deletes the
+            # property from the parametrized class, which a deep copy of the model shares
+            module.__class__ = module.__class__.__bases__[0]
+            del module.parametrizations
+            for name, value in values.items():
+                module.register_parameter(name, nn.Parameter(value))
+
     def set_num_updates(self, num_updates: int) -> None:
         """Tell every submodule the number of updates so far."""
         for module in self.modules():

@@ -144,6 +144,11 @@ class FConvDecoder(IncrementalDecoder):
                 if group > 1:
                     keys, values = keys[::group], values[::group].contiguous()
                 keys_t = keys.transpose(1, 2).contiguous()
+                device = keys_t.device.type
+                if incremental_state is not None and torch.is_autocast_enabled(device):
+                    # cast once for the whole search, not at every step's matmul
+                    dtype = torch.get_autocast_dtype(device)
+                    keys_t, values = keys_t.to(dtype), values.to(dtype)
                 if incremental_state is not None:
                     incremental_state[ENCODER] = {"keys_t": keys_t, "values": values}
         pos = self.embed_positions(prev_output_tokens, incremental=incremental)

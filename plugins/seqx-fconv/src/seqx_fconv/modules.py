@@ -73,16 +73,24 @@ class LinearizedConvolution(ConvTBC):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int) -> None:
         super().__init__(in_channels, out_channels, kernel_size, padding=kernel_size - 1)
-        self._linearized: tuple[Tensor, Tensor] | None = None
+        self._linearized: tuple[Tensor, int, torch.dtype, Tensor] | None = None
 
-    def linearized_weight(self) -> Tensor:
-        """The weight as one out x (k * in) matrix; kept while ``self.weight`` is the same
-        tensor (within ``parametrize.cached()``, i.e. one beam search)."""
+    def linearized_weight(self, dtype: torch.dtype | None = None) -> Tensor:
+        """The weight as one out x (k * in) matrix, in ``dtype`` if given. Kept while
+        ``self.weight`` is the same tensor, unchanged (within ``parametrize.cached()``, or
+        for good once the weight normalization is folded in for inference)."""
         weight = self.weight
-        if self._linearized is None or self._linearized[0] is not weight:
-            matrix = weight.permute(2, 0, 1).reshape(self.out_channels, -1)
-            self._linearized = (weight, matrix)
-        return self._linearized[1]
+        dtype = dtype or weight.dtype
+        cached = self._linearized
+        if (
+            cached is None
+            or cached[0] is not weight
+            or cached[1] != weight._version
+            or cached[2] != dtype
+        ):
+            matrix = weight.permute(2, 0, 1).reshape(self.out_channels, -1).to(dtype)
+            cached = self._linearized = (weight, weight._version, dtype, matrix)
+        return cached[3]
 
     def forward(self, x: Tensor) -> Tensor:
         """``x`` T x B x C -> T x B x out (causal)."""
@@ -97,7 +105,11 @@ class LinearizedConvolution(ConvTBC):
         if buffer is None:
             buffer = x.new_zeros(x.size(0), k, x.size(1))
         buffer = torch.cat([buffer[:, 1:], x.unsqueeze(1)], dim=1) if k > 1 else x.unsqueeze(1)
-        return F.linear(buffer.reshape(x.size(0), -1), self.linearized_weight(), self.bias), buffer
+        device = x.device.type
+        # under autocast the matrix is cast once, not at every step (it is no leaf parameter)
+        dtype = torch.get_autocast_dtype(device) if torch.is_autocast_enabled(device) else None
+        weight = self.linearized_weight(dtype)
+        return F.linear(buffer.reshape(x.size(0), -1), weight, self.bias), buffer
 
 
 def linearized_conv(in_channels: int, out_channels: int, kernel_size: int, dropout: float):

@@ -111,6 +111,16 @@ class ModelConformance(ModelFixtures):
         single = model(**alone)[0]
         torch.testing.assert_close(single[0], both[row], atol=self.atol, rtol=1e-4)
 
+    def test_prepared_for_inference_scores_the_same(self, model: Any, task: TinyTask) -> None:
+        batch = tiny_batch(task, [5, 7, 3], tgt_length=6, seed=6)
+        prepared = copy.deepcopy(model)
+        prepared.prepare_for_inference_()
+        assert not prepared.training
+        with torch.no_grad():
+            expected = self._forward(model, batch)
+            got = self._forward(prepared, batch)
+            torch.testing.assert_close(got, expected, atol=self.atol, rtol=1e-4)
+
 
 class IncrementalDecoderConformance(ModelConformance):
     """Step-by-step decoding with caches equals the full pass, and reorders like beam search."""
@@ -131,6 +141,21 @@ class IncrementalDecoderConformance(ModelConformance):
                     prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state
                 )[0]
                 assert step.size(1) == 1, "an incremental step must score only the new position"
+                torch.testing.assert_close(step[:, -1], full[:, t], atol=self.atol, rtol=1e-4)
+
+    def test_prepared_for_inference_decodes_the_same(self, model: Any, task: TinyTask) -> None:
+        batch = tiny_batch(task, [5, 7, 3], tgt_length=6, seed=7)
+        prev = batch["net_input"]["prev_output_tokens"]
+        prepared = copy.deepcopy(model)
+        prepared.prepare_for_inference_()
+        with torch.no_grad():
+            full = model.decoder(prev, encoder_out=self._encode(model, batch))[0]
+            encoder_out = self._encode(prepared, batch)
+            state: dict = {}
+            for t in range(prev.size(1)):
+                step = prepared.decoder(
+                    prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state
+                )[0]
                 torch.testing.assert_close(step[:, -1], full[:, t], atol=self.atol, rtol=1e-4)
 
     def test_reordering_matches_reordered_inputs(self, model: Any, task: TinyTask) -> None:
