@@ -171,9 +171,10 @@ def current_argv() -> list[str]:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the ``seqx`` command line with ``argv`` (default: ``sys.argv[1:]``)."""
     from seqx import plugins
-    from seqx.runtime import bound_kernel_caches
+    from seqx.runtime import bound_kernel_caches, keep_freed_memory
 
     bound_kernel_caches()
+    keep_freed_memory()
     args = list(sys.argv[1:] if argv is None else argv)
     _argv[:] = args
     previous = warnings.formatwarning
