@@ -101,6 +101,26 @@ def test_generate_prints_fairseq_lines_and_scores(trained):
     assert "sentences/s" in proc.stderr and "tokens/s" in proc.stderr
 
 
+def test_generate_with_amp_agrees_with_float32(trained):
+    root, _ = trained
+
+    def hypotheses(*extra):
+        proc = seqx(
+            "generate", root / "bin", "--path", root / "ck" / "checkpoint_best.pt",
+            "--beam", "3", "--batch-size", "8", *extra,
+        )  # fmt: skip
+        return {
+            line.split("\t")[0]: line.split("\t")[2]
+            for line in proc.stdout.splitlines()
+            if line.startswith("H-")
+        }
+
+    full, amp = hypotheses(), hypotheses("--amp")
+    assert sorted(amp) == sorted(full) and len(full) == 30
+    same = sum(amp[k] == full[k] for k in full)
+    assert same >= 24, f"bfloat16 decoding changed {30 - same} of 30 hypotheses"
+
+
 def test_interactive_keeps_input_order(trained):
     root, _ = trained
     text = "Der Hund sieht den Ball.\nEin Kind kauft ein Buch.\nDie Frau malt das Bild.\n"

@@ -99,7 +99,7 @@ def test_parameter_count_of_iwslt_arch(seqx_plugins):
 def test_sharing_is_real(seqx_plugins):
     _, model = _build(seqx_plugins, "transformer_tiny", share_all_embeddings=True)
     assert model.encoder.embed_tokens is model.decoder.embed_tokens
-    assert model.decoder.output_projection is None
+    assert model.decoder.output_projection.weight is model.decoder.embed_tokens.weight
 
 
 def test_share_all_needs_a_joined_dictionary(seqx_plugins):

@@ -26,6 +26,7 @@ def load_for_decoding(cfg: Any, pm: Any, dataset_format: str | None) -> tuple[An
     import torch
 
     from seqx.hub import load_model_ensemble
+    from seqx.models.packed_linear import pack_linear_layers_, packed_linear_available
     from seqx.training.rng import set_seed
 
     if not cfg.path:
@@ -40,8 +41,11 @@ def load_for_decoding(cfg: Any, pm: Any, dataset_format: str | None) -> tuple[An
         dataset_format=dataset_format,
         use_ema=getattr(cfg, "use_ema", False),
     )
+    pack = getattr(cfg, "amp", False) and device.type == "cpu" and packed_linear_available()
     for model in loaded.models:
         prepare = getattr(model, "prepare_for_inference_", None)
         if callable(prepare):
             prepare()
+        if pack and not model.training:  # bfloat16 under --amp: weights laid out once
+            pack_linear_layers_(model)
     return device, loaded

@@ -4,6 +4,7 @@ from seqx.models.base_model import BaseModel, EncoderDecoderModel, EncoderModel,
 from seqx.models.decoder import Decoder, IncrementalDecoder, IncrementalState
 from seqx.models.dropout import dropout
 from seqx.models.encoder import Encoder
+from seqx.models.packed_linear import TiedLinear
 
 __all__ = [
     "BaseModel",
@@ -14,5 +15,6 @@ __all__ = [
     "IncrementalDecoder",
     "IncrementalState",
     "LanguageModel",
+    "TiedLinear",
     "dropout",
 ]

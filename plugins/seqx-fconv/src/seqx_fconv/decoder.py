@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import IncrementalDecoder, IncrementalState, dropout
+from seqx.models import IncrementalDecoder, IncrementalState, TiedLinear, dropout
 from seqx_fconv.modules import PositionEmbedding, linear, linearized_conv
 
 ENCODER = "fconv_encoder"
@@ -109,7 +109,7 @@ class FConvDecoder(IncrementalDecoder):
                 raise ValueError(
                     "shared output embeddings need --decoder-out-embed-dim = embed dim"
                 )
-            self.fc3 = None
+            self.fc3: nn.Module = TiedLinear(self.embed_tokens)
         else:
             self.fc3 = linear(out_embed_dim, len(dictionary), dropout=dropout)
         self.max_target_positions = max_positions
@@ -185,8 +185,6 @@ class FConvDecoder(IncrementalDecoder):
         return x, {"attn": attn_sum}
 
     def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:
-        if self.fc3 is None:
-            return F.linear(features, self.embed_tokens.weight)
         return self.fc3(features)
 
     def max_positions(self) -> int:

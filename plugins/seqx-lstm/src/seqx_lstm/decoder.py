@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import IncrementalDecoder, IncrementalState, dropout
+from seqx.models import IncrementalDecoder, IncrementalState, TiedLinear, dropout
 from seqx.models.adaptive_softmax import AdaptiveSoftmax
 from seqx_lstm.attention import AttentionLayer, linear
 
@@ -70,7 +69,7 @@ class LSTMDecoder(IncrementalDecoder):
             linear(hidden_size, out_embed_dim) if hidden_size != out_embed_dim else None
         )
         self.share_input_output_embed = share_input_output_embed
-        self.fc_out = None
+        self.fc_out: nn.Module | None = None
         if adaptive_softmax_cutoff is not None:  # fairseq's: over the hidden states
             self.adaptive_softmax = AdaptiveSoftmax(
                 adaptive_softmax_cutoff, hidden_size, dropout=dropout_out
@@ -80,6 +79,8 @@ class LSTMDecoder(IncrementalDecoder):
             self.fc_out = linear(out_embed_dim, len(dictionary))
         elif out_embed_dim != embed_dim:
             raise ValueError("shared output embeddings need --decoder-out-embed-dim = embed dim")
+        else:
+            self.fc_out = TiedLinear(self.embed_tokens)
         self.max_target_positions = max_positions
 
     def _initial_state(self, encoder_out: Any, bsz: int, like: Tensor) -> dict[str, Tensor]:
@@ -160,8 +161,7 @@ class LSTMDecoder(IncrementalDecoder):
         return {ENCODER}
 
     def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:
-        if self.fc_out is None:
-            return F.linear(features, self.embed_tokens.weight)
+        assert self.fc_out is not None, "an adaptive softmax scores the features itself"
         return self.fc_out(features)
 
     def max_positions(self) -> int:

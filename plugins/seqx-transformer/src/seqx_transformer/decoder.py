@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import IncrementalDecoder, IncrementalState
+from seqx.models import IncrementalDecoder, IncrementalState, TiedLinear
 from seqx_transformer.config import TransformerConfig
 from seqx_transformer.embedding import TransformerEmbedding, upgrade_embedding_keys
 from seqx_transformer.layers import DecoderLayer
@@ -47,7 +46,7 @@ class TransformerDecoder(IncrementalDecoder):
         if share_input_output_embed:
             if cfg.decoder_output_dim != embed_tokens.embedding_dim:
                 raise ValueError("shared output embeddings need --decoder-output-dim = embed dim")
-            self.output_projection = None
+            self.output_projection: nn.Module = TiedLinear(self.embed_tokens)
         else:
             self.output_projection = nn.Linear(cfg.decoder_output_dim, len(dictionary), bias=False)
             nn.init.normal_(self.output_projection.weight, 0, cfg.decoder_output_dim**-0.5)
@@ -93,8 +92,6 @@ class TransformerDecoder(IncrementalDecoder):
             layer.encoder_attn.beam_size = self.beam_size  # type: ignore[union-attr]
 
     def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:
-        if self.output_projection is None:
-            return F.linear(features, self.embed_tokens.weight)
         return self.output_projection(features)
 
     def max_positions(self) -> int:
