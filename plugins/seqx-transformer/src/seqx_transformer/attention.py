@@ -67,12 +67,11 @@ class MultiheadAttention(nn.Module):
         """Attention of a few query rows (incremental decoding: one position, or the beams of
         a sentence): on CPU, two small batched matmuls beat the fused kernel's per-call
         overhead several times over."""
-        # K @ q^T keeps the cached keys in place (only the few query rows are transposed)
-        scores = torch.matmul(k, q.transpose(-1, -2)) * (self.head_dim**-0.5)  # B H S 1
+        scores = torch.matmul(q, k.transpose(-1, -2)) * (self.head_dim**-0.5)  # B H Q S
         if mask is not None:
-            scores = scores.masked_fill(~mask.transpose(-1, -2), float("-inf"))
-        weights = torch.softmax(scores, dim=-2, dtype=torch.float32).to(v.dtype)
-        return torch.matmul(weights.transpose(-1, -2), v)
+            scores = scores.masked_fill(~mask, float("-inf"))
+        weights = torch.softmax(scores, dim=-1, dtype=torch.float32).to(v.dtype)
+        return torch.matmul(weights, v)
 
     def _heads(self, x: Tensor) -> Tensor:
         b, t, _ = x.shape
