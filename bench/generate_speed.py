@@ -16,6 +16,18 @@ from pathlib import Path
 
 from _common import machine, seqx
 
+FAIRSEQ = {"transformer": 124, "lstm": 187, "fconv": 153}
+"""fairseq 0.12.2's beam-5 sentences/s on this machine, by model (the small Transformer)."""
+TARGET = {"transformer": 250, "lstm": 280, "fconv": 230}
+
+
+def model_name(checkpoint: Path) -> str:
+    """The model a checkpoint holds (its registered name)."""
+    import torch
+
+    state = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    return str(state["components"]["model"]["name"])
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -26,6 +38,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--amp", action="store_true", help="decode with --amp (bfloat16 on CPU)")
     args = parser.parse_args()
+    model = model_name(args.path)
     rates, tok_rates, bleu = [], [], None
     for _ in range(args.runs):
         proc, _, _ = seqx(
@@ -59,8 +72,9 @@ def main() -> None:
                 "tokens_per_second": statistics.median(tok_rates),
                 "all_runs": rates,
                 "score": bleu,
-                "fairseq_0.12.2_sentences_per_second": 124,
-                "target_sentences_per_second": 250,
+                "model": model,
+                "fairseq_0.12.2_sentences_per_second": FAIRSEQ.get(model),
+                "target_sentences_per_second": TARGET.get(model),
                 "machine": machine(),
             },
             indent=2,

@@ -11,11 +11,14 @@ PyTorch's own compiler uses for this (``torch.ops.mkldnn``), where the build has
 
 from __future__ import annotations
 
+import functools
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 
+@functools.cache
 def packed_linear_available() -> bool:
     """Whether this PyTorch build and CPU can run ``PackedLinear`` in bfloat16."""
     ops = getattr(torch.ops, "mkldnn", None)
@@ -62,6 +65,7 @@ class PackedLinear(nn.Module):
         self.in_features, self.out_features = weight.size(1), weight.size(0)
         self.packed = torch.ops.mkldnn._reorder_linear_weight(weight, None)
         self.packed_bias = None if bias is None else bias.detach().to(torch.bfloat16)
+        self.eval()
 
     def forward(self, x: Tensor) -> Tensor:
         if self.training or (torch.is_grad_enabled() and x.requires_grad):
@@ -86,6 +90,6 @@ def pack_linear_layers_(model: nn.Module) -> int:
     for parent in list(model.modules()):
         for name, child in list(parent.named_children()):
             if isinstance(child, (nn.Linear, TiedLinear)) and child.weight.device.type == "cpu":
-                setattr(parent, name, PackedLinear(child.weight, child.bias).eval())
+                setattr(parent, name, PackedLinear(child.weight, child.bias))
                 count += 1
     return count
