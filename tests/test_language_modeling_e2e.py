@@ -87,6 +87,21 @@ def test_eval_lm_equals_the_validation_loss(trained):
     assert re.search(r"Evaluated \d+ tokens in", out)
 
 
+def test_eval_lm_with_amp_is_close_to_float32(trained):
+    root, _ = trained
+
+    def loss(*extra):
+        out = seqx(
+            "eval-lm", root / "bin", "--path", root / "ck" / "checkpoint_last.pt",
+            "--gen-subset", "valid", *extra,
+        ).stdout  # fmt: skip
+        m = re.search(r"Loss \(base 2\): ([\d.]+)", out)
+        assert m, out
+        return float(m.group(1))
+
+    assert loss("--amp") == pytest.approx(loss(), rel=0.02)
+
+
 def test_eval_lm_of_shorter_blocks_and_an_ensemble(trained):
     root, _ = trained
     ck = root / "ck"
