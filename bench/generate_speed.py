@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--amp", action="store_true", help="decode with --amp (bfloat16 on CPU)")
+    parser.add_argument("--decode-workers", type=int, default=1, help="seqx's --decode-workers")
     args = parser.parse_args()
     model = model_name(args.path)
     rates, tok_rates, bleu = [], [], None
@@ -54,6 +55,8 @@ def main() -> None:
             "sacrebleu",
             "--quiet",
             *(["--amp"] if args.amp else []),
+            "--decode-workers",
+            args.decode_workers,
         )
         line = next(x for x in proc.stderr.splitlines() if x.startswith("Translated"))
         m = re.search(r"\(([\d.]+) sentences/s, ([\d.]+) tokens/s\)", line)
@@ -68,6 +71,7 @@ def main() -> None:
                 "beam": args.beam,
                 "batch_size": args.batch_size,
                 "amp": args.amp,
+                "decode_workers": args.decode_workers,
                 "sentences_per_second": statistics.median(rates),
                 "tokens_per_second": statistics.median(tok_rates),
                 "all_runs": rates,

@@ -121,6 +121,20 @@ def test_generate_with_amp_agrees_with_float32(trained):
     assert same >= 24, f"bfloat16 decoding changed {30 - same} of 30 hypotheses"
 
 
+def test_generate_in_worker_processes_gives_the_same_output(trained):
+    root, _ = trained
+
+    def run(*extra):
+        return seqx(
+            "generate", root / "bin", "--path", root / "ck" / "checkpoint_best.pt",
+            "--beam", "3", "--batch-size", "4", "--scoring", "sacrebleu", *extra,
+        )  # fmt: skip
+
+    one, two = run(), run("--decode-workers", "2")
+    assert two.stdout == one.stdout  # every line, in the same order, and the same score
+    assert "Translated 30 sentences" in two.stderr
+
+
 def test_interactive_keeps_input_order(trained):
     root, _ = trained
     text = "Der Hund sieht den Ball.\nEin Kind kauft ein Buch.\nDie Frau malt das Bild.\n"

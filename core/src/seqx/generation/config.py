@@ -73,6 +73,10 @@ class GenerateConfig:
     """Random seed (for sampling)."""
     num_workers: int = 0
     """DataLoader worker processes."""
+    decode_workers: int = 1
+    """On CPU, decode batches in this many forked processes of one thread each (2 on a
+    2-core machine decodes faster than one process with 2 threads); sampling then seeds
+    each batch from --seed and its index."""
     skip_invalid_size_inputs_valid_test: bool = False
     """Skip sentences longer than the model's positions instead of failing."""
     max_source_positions: int | None = None

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
+from seqx.errors import SeqxError
 from seqx.generation.config import GenerateConfig, GenerationConfig
 from seqx.generation.decoding import autocast, load_for_decoding
+from seqx.generation.parallel import fork_available, map_in_workers
 from seqx.generation.sequence_generator import SequenceGenerator
 from seqx.generation.text import folder_pipeline, hypothesis_lines, post_process_symbol
 from seqx.tasks.task import resolve_max_positions
@@ -63,16 +66,15 @@ def generate(
     out = own_file or out or sys.stdout
     sentences = tokens = 0
     elapsed = 0.0
+
+    def decode(sample: dict[str, Any]) -> Any:
+        prefix = sample["target"][:, :prefix_size] if prefix_size > 0 else None
+        with autocast(device, cfg.amp):
+            return task.inference_step(generator, models, sample, prefix_tokens=prefix)
+
     try:
-        for sample in itr:
-            if not sample:
-                continue
-            sample = move_to(sample, device)
-            prefix = sample["target"][:, :prefix_size] if prefix_size > 0 else None
-            start = time.perf_counter()
-            with autocast(device, cfg.amp):
-                hypos = task.inference_step(generator, models, sample, prefix_tokens=prefix)
-            elapsed += time.perf_counter() - start
+        for sample, hypos, seconds in _decoded(itr, decode, cfg, device):
+            elapsed += seconds
             for i, sid in enumerate(sample["id"].tolist()):
                 src = sample["net_input"]["src_tokens"][i]
                 src = src[src.ne(src_dict.pad())]
@@ -121,3 +123,34 @@ def generate(
             print(line, file=out)
         result["score"] = scorer.score()
     return result
+
+
+def _decoded(
+    itr: Any, decode: Callable[[dict[str, Any]], Any], cfg: GenerateConfig, device: Any
+) -> Iterator[tuple[dict[str, Any], Any, float]]:
+    """(sample, hypotheses, seconds waited for them) per batch, in batch order: decoded here,
+    or by ``--decode-workers`` forked processes on CPU."""
+    import torch
+
+    workers = cfg.decode_workers
+    if workers > 1 and (device.type != "cpu" or not fork_available()):
+        raise SeqxError("--decode-workers forks CPU processes: use it on CPU, on Linux or macOS")
+    if workers <= 1:
+        for sample in itr:
+            if sample:
+                sample = move_to(sample, device)
+                start = time.perf_counter()
+                hypos = decode(sample)
+                yield sample, hypos, time.perf_counter() - start
+        return
+    samples = [move_to(s, device) for s in itr if s]
+
+    def job(index: int) -> Any:
+        torch.manual_seed(cfg.seed + index)  # sampling: the same draws whichever worker
+        return decode(samples[index])
+
+    results = map_in_workers(job, len(samples), workers)
+    for sample in samples:
+        start = time.perf_counter()
+        hypos = next(results)
+        yield sample, hypos, time.perf_counter() - start
