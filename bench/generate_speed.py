@@ -1,9 +1,10 @@
 """Beam-5 decoding speed on Multi30k test2016 (batch 128) with a trained checkpoint.
 
     python bench/generate_speed.py --data DATA_BIN --path CHECKPOINT [--runs 3] [--amp]
+        [--decode-workers N]
 
 Prints JSON: sentences and tokens per second (median of runs) and the BLEU
-of the output, next to fairseq 0.12.2's 124 sentences/s on this machine.
+of the output, next to fairseq 0.12.2's figure for the model on this machine.
 """
 
 from __future__ import annotations

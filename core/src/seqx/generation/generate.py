@@ -149,7 +149,10 @@ def _decoded(
         torch.manual_seed(cfg.seed + index)  # sampling: the same draws whichever worker
         return decode(samples[index])
 
-    results = map_in_workers(job, len(samples), workers)
+    # the largest batches first, so that none runs alone at the end
+    sizes = [s["net_input"]["src_tokens"].numel() for s in samples]
+    order = sorted(range(len(samples)), key=lambda i: -sizes[i])
+    results = map_in_workers(job, len(samples), workers, order=order)
     for sample in samples:
         start = time.perf_counter()
         hypos = next(results)

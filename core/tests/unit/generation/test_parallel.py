@@ -44,3 +44,10 @@ def _fail(index: int) -> int:
 def test_an_error_in_a_worker_reaches_the_caller():
     with pytest.raises(ValueError, match="batch 2 is bad"):
         list(map_in_workers(_fail, 4, workers=2))
+
+
+def test_handed_out_in_the_given_order_and_yielded_in_index_order():
+    results = list(map_in_workers(_where, 6, workers=2, order=[5, 4, 3, 2, 1, 0]))
+    assert [r[0] for r in results] == list(range(6))
+    with pytest.raises(ValueError, match="each of 0..2 once"):
+        list(map_in_workers(_where, 3, workers=2, order=[0, 0, 1]))
