@@ -21,10 +21,7 @@ percent.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
-import platform
 
 KERNEL_CACHE_VARIABLES = ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "LRU_CACHE_CAPACITY")
 """The environment variables that size oneDNN's and ideep's kernel caches."""
@@ -61,12 +58,18 @@ def keep_freed_memory() -> bool:
     the environment configures glibc's allocator itself (``MALLOC_MMAP_MAX_`` and
     friends, or ``GLIBC_TUNABLES``).
     """
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+    try:  # cheap: no subprocess, no reading of the interpreter's binary
+        libc_version = os.confstr("CS_GNU_LIBC_VERSION") or ""
+    except (ValueError, OSError, AttributeError):
+        return False
+    if not libc_version.startswith("glibc"):
         return False
     if any(name in os.environ for name in (*MALLOC_VARIABLES, "GLIBC_TUNABLES")):
         return False
+    import ctypes
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL(None)  # the process's own symbols, glibc's among them
         return bool(
             libc.mallopt(_M_MMAP_MAX, 0) and libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
         )
