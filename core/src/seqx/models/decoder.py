@@ -144,11 +144,7 @@ class IncrementalDecoder(Decoder):
             skip_static = bool(torch.equal(new_order // beam, group))
         sentence_order = None
         if per_sentence and not skip_static:
-            if new_order.numel() % beam:
-                raise ValueError(
-                    f"reorder_incremental_state: {new_order.numel()} rows are not whole "
-                    f"sentences of {beam} beams"
-                )
+            self.beam_group(new_order.numel())  # the new rows must be whole sentences too
             sentence_order = new_order[::beam] // beam
         for key, cache in incremental_state.items():
             if skip_static and key in static:
