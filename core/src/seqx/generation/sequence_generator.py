@@ -37,7 +37,7 @@ def plain_softmax(model: Any) -> bool:
 class EnsembleModel:
     """Several models decoded together; log-probabilities are averaged in probability space.
 
-    A single model with a plain softmax writes its log-probabilities into buffers kept for
+    A single model with a plain softmax writes its log-probabilities into a buffer kept for
     the whole search: a fresh (beams x vocabulary) float32 tensor at every step costs more in
     page faults than the softmax itself.
     """
@@ -46,18 +46,14 @@ class EnsembleModel:
         self.models = models
         self.states: list[dict[str, Any]] = [{} for _ in models]
         self.buffered = len(models) == 1 and plain_softmax(models[0])
-        self._buffers: tuple[Tensor, Tensor] | None = None
+        self._buffer: Tensor | None = None
 
     def _log_softmax_into_buffer(self, logits: Tensor) -> Tensor:
         rows, vocab = logits.shape
-        if self._buffers is None or self._buffers[0].size(0) < rows:
-            self._buffers = tuple(  # type: ignore[assignment]
-                torch.empty(rows, vocab, device=logits.device) for _ in range(2)
-            )
-        assert self._buffers is not None
-        scores, out = self._buffers[0][:rows], self._buffers[1][:rows]
-        scores.copy_(logits)
-        return torch.log_softmax(scores, dim=-1, out=out)
+        if self._buffer is None or self._buffer.size(0) < rows:
+            self._buffer = torch.empty(rows, vocab, device=logits.device)
+        scores = self._buffer[:rows]
+        return torch.log_softmax(scores.copy_(logits), dim=-1, out=scores)  # in place
 
     def max_decoder_positions(self) -> int | None:
         limits = [
