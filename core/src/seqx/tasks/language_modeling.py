@@ -40,13 +40,18 @@ class LanguageModelingTask(Task):
     """Train a language model (fairseq's ``language_modeling``)."""
 
     def __init__(
-        self, cfg: LanguageModelingConfig, dictionary: Dictionary, dataset_format: Any = None
+        self,
+        cfg: LanguageModelingConfig,
+        dictionary: Dictionary,
+        dataset_format: Any = None,
+        lang: str | None = None,
     ) -> None:
         super().__init__(cfg)
         self.dictionary = dictionary
         self.dataset_format = dataset_format
         self.paths = data_paths(cfg.data)
-        self.lang = language_of(self.paths[0])
+        self.lang = lang
+        """The language in the folder's file names (None: fairseq's ``dict.txt`` layout)."""
 
     @classmethod
     def setup_task(cls, cfg: LanguageModelingConfig, **kwargs: Any) -> LanguageModelingTask:
@@ -57,7 +62,7 @@ class LanguageModelingTask(Task):
         dictionary = Dictionary.load(os.path.join(path, f"dict.{lang}.txt" if lang else "dict.txt"))
         if cfg.max_target_positions is None:
             cfg.max_target_positions = cfg.tokens_per_sample
-        return cls(cfg, dictionary, kwargs.get("dataset_format"))
+        return cls(cfg, dictionary, kwargs.get("dataset_format"), lang=lang)
 
     @property
     def source_dictionary(self) -> Dictionary:
