@@ -108,7 +108,8 @@ class IncrementalDecoder(Decoder):
     def sentence_cache_keys(self) -> set[str]:
         """Keys of static caches kept once per sentence rather than once per beam (their
         tensors have batch / beam_size rows), e.g. cross-attention keys and values computed
-        from one copy of the encoder output; they are reordered by sentence."""
+        from one copy of the encoder output; they are reordered by sentence. They count as
+        static: no need to list them in :meth:`static_cache_keys` too."""
         return set()
 
     def reorder_incremental_state(

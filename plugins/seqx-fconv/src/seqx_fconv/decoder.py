@@ -114,9 +114,6 @@ class FConvDecoder(IncrementalDecoder):
             self.fc3 = linear(out_embed_dim, len(dictionary), dropout=dropout)
         self.max_target_positions = max_positions
 
-    def static_cache_keys(self) -> set[str]:
-        return {ENCODER}
-
     def sentence_cache_keys(self) -> set[str]:
         return {ENCODER}
 
@@ -144,12 +141,11 @@ class FConvDecoder(IncrementalDecoder):
                 if group > 1:
                     keys, values = keys[::group], values[::group].contiguous()
                 keys_t = keys.transpose(1, 2).contiguous()
-                device = keys_t.device.type
-                if incremental_state is not None and torch.is_autocast_enabled(device):
-                    # cast once for the whole search, not at every step's matmul
-                    dtype = torch.get_autocast_dtype(device)
-                    keys_t, values = keys_t.to(dtype), values.to(dtype)
                 if incremental_state is not None:
+                    device = keys_t.device.type
+                    if torch.is_autocast_enabled(device):  # cast once, not at every step
+                        dtype = torch.get_autocast_dtype(device)
+                        keys_t, values = keys_t.to(dtype), values.to(dtype)
                     incremental_state[ENCODER] = {"keys_t": keys_t, "values": values}
         pos = self.embed_positions(prev_output_tokens, incremental=incremental)
         tokens = prev_output_tokens[:, -1:] if incremental else prev_output_tokens

@@ -154,9 +154,6 @@ class LSTMDecoder(IncrementalDecoder):
             x = dropout(self.additional_fc(x), self.dropout_out, self.training)
         return x, {"attn": torch.stack(attn, dim=1) if attn else None}
 
-    def static_cache_keys(self) -> set[str]:
-        return {ENCODER}
-
     def sentence_cache_keys(self) -> set[str]:
         return {ENCODER}
 

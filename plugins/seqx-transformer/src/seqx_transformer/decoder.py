@@ -80,11 +80,8 @@ class TransformerDecoder(IncrementalDecoder):
         """The token embedding (fairseq's attribute name)."""
         return self.embedding.embed_tokens
 
-    def static_cache_keys(self) -> set[str]:
-        return {layer.encoder_attn.key for layer in self.layers}  # type: ignore[union-attr]
-
     def sentence_cache_keys(self) -> set[str]:
-        return self.static_cache_keys()
+        return {layer.encoder_attn.key for layer in self.layers}  # type: ignore[union-attr]
 
     def set_beam_size(self, beam_size: int) -> None:
         super().set_beam_size(beam_size)
