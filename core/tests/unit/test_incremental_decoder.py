@@ -33,3 +33,13 @@ def test_per_sentence_caches_follow_their_sentences():
     dec.reorder_incremental_state(state, torch.tensor([3, 2]))  # sentence 0 leaves
     assert state["source"]["enc"].flatten().tolist() == [11.0]
     assert state["step"]["h"].flatten().tolist() == [3.0, 2.0]
+
+
+def test_autocast_dtype_follows_the_autocast_context():
+    import torch
+
+    from seqx.models import autocast_dtype
+
+    assert autocast_dtype("cpu") is None
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        assert autocast_dtype("cpu") == torch.bfloat16

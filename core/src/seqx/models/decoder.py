@@ -9,6 +9,19 @@ from torch import Tensor, nn
 
 from seqx.models.encoder import check_new_order, reorder_batch
 
+
+def autocast_dtype(device_type: str) -> torch.dtype | None:
+    """The dtype autocast computes in on ``device_type`` now (None when it is off).
+
+    A cache built once per search in that dtype spares the cast that every autocast
+    matrix multiply would otherwise make of it at every step (autocast's own cast cache
+    keeps only leaf parameters).
+    """
+    if torch.is_autocast_enabled(device_type):
+        return torch.get_autocast_dtype(device_type)
+    return None
+
+
 IncrementalState = dict[str, dict[str, Tensor | None]]
 """Per-module caches of an incremental decoder, keyed by a module's own key."""
 

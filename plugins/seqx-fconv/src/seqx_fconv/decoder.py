@@ -9,7 +9,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import IncrementalDecoder, IncrementalState, TiedLinear, dropout
+from seqx.models import (
+    IncrementalDecoder,
+    IncrementalState,
+    TiedLinear,
+    autocast_dtype,
+    dropout,
+)
 from seqx_fconv.modules import PositionEmbedding, linear, linearized_conv
 
 ENCODER = "fconv_encoder"
@@ -142,9 +148,8 @@ class FConvDecoder(IncrementalDecoder):
                     keys, values = keys[::group], values[::group].contiguous()
                 keys_t = keys.transpose(1, 2).contiguous()
                 if incremental_state is not None:
-                    device = keys_t.device.type
-                    if torch.is_autocast_enabled(device):  # cast once, not at every step
-                        dtype = torch.get_autocast_dtype(device)
+                    dtype = autocast_dtype(keys_t.device.type)  # cast once, not every step
+                    if dtype is not None:
                         keys_t, values = keys_t.to(dtype), values.to(dtype)
                     incremental_state[ENCODER] = {"keys_t": keys_t, "values": values}
         pos = self.embed_positions(prev_output_tokens, incremental=incremental)

@@ -11,6 +11,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.parametrizations import weight_norm
 
+from seqx.models import autocast_dtype
+
 
 def embedding(num: int, dim: int, padding_idx: int) -> nn.Embedding:
     m = nn.Embedding(num, dim, padding_idx=padding_idx)
@@ -105,10 +107,8 @@ class LinearizedConvolution(ConvTBC):
         if buffer is None:
             buffer = x.new_zeros(x.size(0), k, x.size(1))
         buffer = torch.cat([buffer[:, 1:], x.unsqueeze(1)], dim=1) if k > 1 else x.unsqueeze(1)
-        device = x.device.type
         # under autocast the matrix is cast once, not at every step (it is no leaf parameter)
-        dtype = torch.get_autocast_dtype(device) if torch.is_autocast_enabled(device) else None
-        weight = self.linearized_weight(dtype)
+        weight = self.linearized_weight(autocast_dtype(x.device.type))
         return F.linear(buffer.reshape(x.size(0), -1), weight, self.bias), buffer
 
 

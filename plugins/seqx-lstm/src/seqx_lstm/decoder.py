@@ -7,7 +7,13 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from seqx.models import IncrementalDecoder, IncrementalState, TiedLinear, dropout
+from seqx.models import (
+    IncrementalDecoder,
+    IncrementalState,
+    TiedLinear,
+    autocast_dtype,
+    dropout,
+)
 from seqx.models.adaptive_softmax import AdaptiveSoftmax
 from seqx_lstm.attention import AttentionLayer, linear
 
@@ -120,8 +126,10 @@ class LSTMDecoder(IncrementalDecoder):
                 # under beam search the encoder output is kept once per sentence, not per beam
                 group = self.beam_group(bsz)
                 if ENCODER not in incremental_state:
+                    source = source[::group].contiguous()
+                    dtype = autocast_dtype(source.device.type)  # cast once, not every step
                     incremental_state[ENCODER] = {
-                        "source": source[::group].contiguous(),
+                        "source": source if dtype is None else source.to(dtype),
                         "mask": None if mask is None else mask[::group],
                     }
                 source = incremental_state[ENCODER]["source"]
