@@ -30,6 +30,22 @@ def model_name(checkpoint: Path) -> str:
     return str(state["components"]["model"]["name"])
 
 
+def decode_once(
+    data: Path, path: Path, *, beam: int = 5, batch_size: int = 128, amp: bool, workers: int = 1
+) -> tuple[float, float, str | None]:
+    """One ``seqx generate`` of test2016 with sacreBLEU: (sentences/s, tokens/s, score line)."""
+    proc, _, _ = seqx(
+        "generate", data, "--path", path, "--beam", beam, "--batch-size", batch_size,
+        "--scoring", "sacrebleu", "--quiet", *(["--amp"] if amp else []),
+        "--decode-workers", workers,
+    )  # fmt: skip
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("Translated"))
+    m = re.search(r"\(([\d.]+) sentences/s, ([\d.]+) tokens/s\)", line)
+    assert m is not None, line
+    score = next((x for x in proc.stdout.splitlines() if "BLEU" in x), None)
+    return float(m.group(1)), float(m.group(2)), score
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
@@ -43,28 +59,17 @@ def main() -> None:
     model = model_name(args.path)
     rates, tok_rates, bleu = [], [], None
     for _ in range(args.runs):
-        proc, _, _ = seqx(
-            "generate",
+        rate, tok_rate, score = decode_once(
             args.data,
-            "--path",
             args.path,
-            "--beam",
-            args.beam,
-            "--batch-size",
-            args.batch_size,
-            "--scoring",
-            "sacrebleu",
-            "--quiet",
-            *(["--amp"] if args.amp else []),
-            "--decode-workers",
-            args.decode_workers,
+            beam=args.beam,
+            batch_size=args.batch_size,
+            amp=args.amp,
+            workers=args.decode_workers,
         )
-        line = next(x for x in proc.stderr.splitlines() if x.startswith("Translated"))
-        m = re.search(r"\(([\d.]+) sentences/s, ([\d.]+) tokens/s\)", line)
-        assert m is not None, line
-        rates.append(float(m.group(1)))
-        tok_rates.append(float(m.group(2)))
-        bleu = next((x for x in proc.stdout.splitlines() if "BLEU" in x), bleu)
+        rates.append(rate)
+        tok_rates.append(tok_rate)
+        bleu = score or bleu
     print(
         json.dumps(
             {

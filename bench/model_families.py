@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import tempfile
 from pathlib import Path
 
 from _common import data_bin, machine, seqx
+from generate_speed import decode_once
 from train_throughput import measure
 
 COMMON = ["--criterion", "label_smoothed_cross_entropy", "--label-smoothing", "0.1",
@@ -41,14 +41,8 @@ FAIRSEQ = {
 
 
 def decode(data: Path, checkpoint: Path, amp: bool) -> dict:
-    proc, _, _ = seqx(
-        "generate", data, "--path", checkpoint, "--beam", 5, "--batch-size", 128,
-        "--scoring", "sacrebleu", "--quiet", *(["--amp"] if amp else []),
-    )  # fmt: skip
-    line = next(x for x in proc.stderr.splitlines() if x.startswith("Translated"))
-    rate = re.search(r"\(([\d.]+) sentences/s", line)
-    score = next((x for x in proc.stdout.splitlines() if "BLEU" in x), None)
-    return {"sentences_per_second": float(rate.group(1)) if rate else None, "score": score}
+    rate, _, score = decode_once(data, checkpoint, amp=amp)
+    return {"sentences_per_second": rate, "score": score}
 
 
 def main() -> None:
