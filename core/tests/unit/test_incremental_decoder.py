@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from seqx.models import IncrementalDecoder
+from seqx.models import IncrementalDecoder, autocast_dtype
 from seqx.testing.tiny import tiny_dictionary
 
 
@@ -36,10 +36,6 @@ def test_per_sentence_caches_follow_their_sentences():
 
 
 def test_autocast_dtype_follows_the_autocast_context():
-    import torch
-
-    from seqx.models import autocast_dtype
-
     assert autocast_dtype("cpu") is None
     with torch.autocast("cpu", dtype=torch.bfloat16):
         assert autocast_dtype("cpu") == torch.bfloat16
