@@ -22,11 +22,6 @@ def _one_thread() -> None:
     torch.set_num_threads(1)
 
 
-def _run(index: int) -> Any:
-    assert _job is not None
-    return _job(index)
-
-
 def fork_available() -> bool:
     """Whether this platform can fork worker processes."""
     return "fork" in multiprocessing.get_all_start_methods()
@@ -66,4 +61,5 @@ def map_in_workers(
 
 
 def _indexed(index: int) -> tuple[int, Any]:
-    return index, _run(index)
+    assert _job is not None
+    return index, _job(index)
