@@ -129,34 +129,31 @@ class IncrementalDecoderConformance(ModelConformance):
         net = batch["net_input"]
         return model.encoder(net["src_tokens"], src_lengths=net["src_lengths"])
 
-    def test_incremental_equals_full_forward(self, model: Any, task: TinyTask) -> None:
-        batch = tiny_batch(task, [5, 7, 3], tgt_length=6, seed=4)
-        encoder_out = self._encode(model, batch)
+    def _steps_match_full_pass(
+        self, stepper: Any, reference: Any, task: TinyTask, seed: int
+    ) -> None:
+        """``stepper``'s cached steps over a tiny batch score each position as
+        ``reference``'s full pass does."""
+        batch = tiny_batch(task, [5, 7, 3], tgt_length=6, seed=seed)
         prev = batch["net_input"]["prev_output_tokens"]
         with torch.no_grad():
-            full = model.decoder(prev, encoder_out=encoder_out)[0]
+            full = reference.decoder(prev, encoder_out=self._encode(reference, batch))[0]
+            encoder_out = self._encode(stepper, batch)
             state: dict = {}
             for t in range(prev.size(1)):
-                step = model.decoder(
+                step = stepper.decoder(
                     prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state
                 )[0]
                 assert step.size(1) == 1, "an incremental step must score only the new position"
                 torch.testing.assert_close(step[:, -1], full[:, t], atol=self.atol, rtol=1e-4)
 
+    def test_incremental_equals_full_forward(self, model: Any, task: TinyTask) -> None:
+        self._steps_match_full_pass(model, model, task, seed=4)
+
     def test_prepared_for_inference_decodes_the_same(self, model: Any, task: TinyTask) -> None:
-        batch = tiny_batch(task, [5, 7, 3], tgt_length=6, seed=7)
-        prev = batch["net_input"]["prev_output_tokens"]
         prepared = copy.deepcopy(model)
         prepared.prepare_for_inference_()
-        with torch.no_grad():
-            full = model.decoder(prev, encoder_out=self._encode(model, batch))[0]
-            encoder_out = self._encode(prepared, batch)
-            state: dict = {}
-            for t in range(prev.size(1)):
-                step = prepared.decoder(
-                    prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state
-                )[0]
-                torch.testing.assert_close(step[:, -1], full[:, t], atol=self.atol, rtol=1e-4)
+        self._steps_match_full_pass(prepared, model, task, seed=7)
 
     def test_reordering_matches_reordered_inputs(self, model: Any, task: TinyTask) -> None:
         batch = tiny_batch(task, [5, 7, 3], tgt_length=5, seed=5)
