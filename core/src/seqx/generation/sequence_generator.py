@@ -143,11 +143,12 @@ class SequenceGenerator:
         if limit is not None:
             max_len = min(max_len, limit - 1)
         max_len = max(max_len, 1)
-        model.set_beam_size(beam)
+        # step 0 is the same for every beam of a sentence: it runs once per sentence, at
+        # beam size 1, and the decoder state is then expanded to the beams
+        model.set_beam_size(1)
 
         encoder_outs = model.encode(net_input)
         expand = torch.arange(bsz, device=device).repeat_interleave(beam)
-        encoder_outs = model.reorder_encoder_out(encoder_outs, expand)
         if prefix_tokens is not None:
             prefix_tokens = prefix_tokens.index_select(0, expand)
 
@@ -160,7 +161,14 @@ class SequenceGenerator:
 
         for step in range(max_len + 1):
             cur = sent_ids.numel()
-            lprobs = model.log_probs(tokens[:, : step + 1], encoder_outs, cfg.temperature)
+            if step == 0:
+                lprobs = model.log_probs(tokens[::beam, :1], encoder_outs, cfg.temperature)
+                model.set_beam_size(beam)
+                if beam > 1:
+                    model.reorder_state(expand)
+                    encoder_outs = model.reorder_encoder_out(encoder_outs, expand)
+            else:
+                lprobs = model.log_probs(tokens[:, : step + 1], encoder_outs, cfg.temperature)
             lprobs[:, self.pad] = -math.inf
             lprobs[:, self.unk] -= cfg.unkpen
             if step >= max_len:
@@ -170,17 +178,18 @@ class SequenceGenerator:
             elif step < cfg.min_len:
                 lprobs[:, self.eos] = -math.inf
             if prefix_tokens is not None and step < prefix_tokens.size(1):
-                lprobs = self._force_prefix(lprobs, prefix_tokens[:, step])
+                forced = prefix_tokens[:: beam if step == 0 else 1, step]
+                lprobs = self._force_prefix(lprobs, forced)
             if banned_ngrams > 0 and step + 1 >= banned_ngrams:
                 self._ban_repeats(lprobs, tokens[:, 1 : step + 1], banned_ngrams)
 
             if cfg.sampling:
                 cand_scores, cand_indices, cand_beams = self._sample(lprobs, scores, step, cur)
             else:
-                if step == 0:
-                    flat = lprobs.view(cur, beam, -1)[:, 0, :]
-                else:
-                    flat = lprobs.add_(scores[:, step - 1 : step]).view(cur, -1)
+                # step 0 has one row per sentence; later steps pick among beams x vocabulary
+                flat = (
+                    lprobs if step == 0 else lprobs.add_(scores[:, step - 1 : step]).view(cur, -1)
+                )
                 cand_scores, idx = topk(flat, min(2 * beam, flat.size(1)))
                 cand_beams = torch.div(idx, self.vocab_size, rounding_mode="floor")
                 cand_indices = idx % self.vocab_size
@@ -311,7 +320,10 @@ class SequenceGenerator:
     def _sample(
         self, lprobs: Tensor, scores: Tensor, step: int, cur: int
     ) -> tuple[Tensor, Tensor, Tensor]:
-        """One sampled token per beam (top-k / top-p filtered); beams stay separate."""
+        """One sampled token per beam (top-k / top-p filtered); beams stay separate.
+
+        At step 0 ``lprobs`` has one row per sentence.
+        """
         beam, cfg = self.beam_size, self.cfg
         probs = lprobs.exp()
         if cfg.sampling_topk > 0:
@@ -323,13 +335,9 @@ class SequenceGenerator:
             remove = cum - sorted_p > cfg.sampling_topp
             sorted_p = sorted_p.masked_fill(remove, 0.0)
             probs = torch.zeros_like(probs).scatter(1, sorted_i, sorted_p)
-        if step == 0:  # one draw per beam from the first beam's distribution
-            probs = (
-                probs.view(cur, beam, -1)[:, :1, :].expand(cur, beam, -1).reshape(cur * beam, -1)
-            )
-            lprobs = (
-                lprobs.view(cur, beam, -1)[:, :1, :].expand(cur, beam, -1).reshape(cur * beam, -1)
-            )
+        if step == 0:  # one row per sentence: one draw per beam from it
+            probs = probs.repeat_interleave(beam, dim=0)
+            lprobs = lprobs.repeat_interleave(beam, dim=0)
         drawn = torch.multinomial(probs, 1)  # (cur*beam, 1)
         token_scores = lprobs.gather(1, drawn)
         if step > 0:

@@ -130,6 +130,11 @@ class IncrementalDecoder(Decoder):
     ) -> None:
         """Select batch rows ``new_order`` of every cache, in place.
 
+        ``new_order`` may also hold more rows than the caches: beam search
+        computes its first step once per sentence (at beam size 1), then
+        sets the beam size and expands each sentence's row to its beams
+        with ``new_order = [0]*beam + [1]*beam + ...``.
+
         The default reorders every cached tensor along dimension 0 (batch
         first), skipping static caches when every row stays among the beams
         of its own sentence; caches kept once per sentence
@@ -159,7 +164,18 @@ class IncrementalDecoder(Decoder):
         sentence_order = None
         if per_sentence and not skip_static:
             self.beam_group(new_order.numel())  # the new rows must be whole sentences too
-            sentence_order = new_order[::beam] // beam
+            sentence_rows = next(
+                (
+                    v.size(0)
+                    for k, c in incremental_state.items()
+                    if k in per_sentence
+                    for v in c.values()
+                    if v is not None
+                ),
+                rows,
+            )
+            # rows per sentence before this reordering: the beam size, or 1 when expanding
+            sentence_order = new_order[::beam] // max(1, rows // sentence_rows)
         for key, cache in incremental_state.items():
             if skip_static and key in static:
                 continue

@@ -223,3 +223,34 @@ class IncrementalDecoderConformance(ModelConformance):
         # sentence 0 with its beams swapped, sentence 1 finished, sentence 2's second beam
         # twice: what beam search does when a sentence completes
         self._beam_step_after_reorder(model, task, [5, 7, 4], torch.tensor([1, 0, 5, 5]), seed=8)
+
+    def test_first_step_per_sentence_expands_to_beams(self, model: Any, task: TinyTask) -> None:
+        """Beam search computes step 0 once per sentence at beam size 1, then expands the
+        state to the beams (``new_order`` longer than the batch): the later cached steps
+        equal the full pass over the beams' prefixes."""
+        beam, lengths = 3, [5, 7, 4]
+        batch = tiny_batch(task, lengths, tgt_length=4, seed=9)
+        expand = torch.arange(len(lengths)).repeat_interleave(beam)
+        prev = batch["net_input"]["prev_output_tokens"].index_select(0, expand)
+        prev[1::beam, 1:] = prev[1::beam, 1:].flip(1)  # the beams of a sentence differ
+        prev[2::beam, 1:] = prev[2::beam, 1:].roll(1, 1)
+        try:
+            with torch.no_grad():
+                encoder_out = self._encode(model, batch)
+                state: dict = {}
+                model.decoder.set_beam_size(1)
+                first = model.decoder(
+                    prev[::beam, :1], encoder_out=encoder_out, incremental_state=state
+                )[0]
+                model.decoder.set_beam_size(beam)
+                model.decoder.reorder_incremental_state(state, expand)
+                encoder_out = model.encoder.reorder_encoder_out(encoder_out, expand)
+                for t in (1, 2):
+                    step = model.decoder(
+                        prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state
+                    )[0]
+                full = model.decoder(prev[:, :3], encoder_out=encoder_out)[0]
+        finally:
+            model.decoder.set_beam_size(1)
+        torch.testing.assert_close(first[:, -1], full[::beam, 0], atol=self.atol, rtol=1e-4)
+        torch.testing.assert_close(step[:, -1], full[:, 2], atol=self.atol, rtol=1e-4)
