@@ -1,7 +1,7 @@
 """Beam-5 decoding speed on Multi30k test2016 (batch 128) with a trained checkpoint.
 
     python bench/generate_speed.py --data DATA_BIN --path CHECKPOINT [--runs 3] [--amp]
-        [--decode-workers N]
+        [--int8] [--decode-workers N]
 
 Prints JSON: sentences and tokens per second (median of runs) and the BLEU
 of the output, next to fairseq 0.12.2's figure for the model on this machine.
@@ -31,12 +31,20 @@ def model_name(checkpoint: Path) -> str:
 
 
 def decode_once(
-    data: Path, path: Path, *, beam: int = 5, batch_size: int = 128, amp: bool, workers: int = 1
+    data: Path,
+    path: Path,
+    *,
+    beam: int = 5,
+    batch_size: int = 128,
+    amp: bool,
+    int8: bool = False,
+    workers: int = 1,
 ) -> tuple[float, float, str | None]:
     """One ``seqx generate`` of test2016 with sacreBLEU: (sentences/s, tokens/s, score line)."""
     proc, _, _ = seqx(
         "generate", data, "--path", path, "--beam", beam, "--batch-size", batch_size,
         "--scoring", "sacrebleu", "--quiet", *(["--amp"] if amp else []),
+        *(["--int8"] if int8 else []),
         "--decode-workers", workers,
     )  # fmt: skip
     line = next(x for x in proc.stderr.splitlines() if x.startswith("Translated"))
@@ -54,6 +62,7 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--amp", action="store_true", help="decode with --amp (bfloat16 on CPU)")
+    parser.add_argument("--int8", action="store_true", help="decode with --int8")
     parser.add_argument("--decode-workers", type=int, default=1, help="seqx's --decode-workers")
     args = parser.parse_args()
     model = model_name(args.path)
@@ -65,6 +74,7 @@ def main() -> None:
             beam=args.beam,
             batch_size=args.batch_size,
             amp=args.amp,
+            int8=args.int8,
             workers=args.decode_workers,
         )
         rates.append(rate)
@@ -77,6 +87,7 @@ def main() -> None:
                 "beam": args.beam,
                 "batch_size": args.batch_size,
                 "amp": args.amp,
+                "int8": args.int8,
                 "decode_workers": args.decode_workers,
                 "sentences_per_second": statistics.median(rates),
                 "tokens_per_second": statistics.median(tok_rates),

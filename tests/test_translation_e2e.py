@@ -101,7 +101,7 @@ def test_generate_prints_fairseq_lines_and_scores(trained):
     assert "sentences/s" in proc.stderr and "tokens/s" in proc.stderr
 
 
-def test_generate_with_amp_agrees_with_float32(trained):
+def test_generate_with_amp_or_int8_agrees_with_float32(trained):
     root, _ = trained
 
     def hypotheses(*extra):
@@ -115,10 +115,13 @@ def test_generate_with_amp_agrees_with_float32(trained):
             if line.startswith("H-")
         }
 
-    full, amp = hypotheses(), hypotheses("--amp")
-    assert sorted(amp) == sorted(full) and len(full) == 30
-    same = sum(amp[k] == full[k] for k in full)
-    assert same >= 24, f"bfloat16 decoding changed {30 - same} of 30 hypotheses"
+    full = hypotheses()
+    assert len(full) == 30
+    for flags in (["--amp"], ["--int8"], ["--amp", "--int8"]):
+        got = hypotheses(*flags)
+        assert sorted(got) == sorted(full)
+        same = sum(got[k] == full[k] for k in full)
+        assert same >= 24, f"{' '.join(flags)} changed {30 - same} of 30 hypotheses"
 
 
 def test_generate_in_worker_processes_gives_the_same_output(trained):

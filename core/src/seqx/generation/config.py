@@ -69,6 +69,9 @@ class GenerateConfig:
     """Use the CPU even when CUDA is available."""
     amp: bool = False
     """Decode in mixed precision: bfloat16 on CPU, float16 on CUDA."""
+    int8: bool = False
+    """On CPU, multiply in int8: linear layers' weights quantized once per output channel,
+    their inputs at each call. Faster; the hypotheses change a little."""
     seed: int = 1
     """Random seed (for sampling)."""
     num_workers: int = 0
@@ -107,6 +110,9 @@ class InteractiveConfig:
     """Use the CPU even when CUDA is available."""
     amp: bool = False
     """Decode in mixed precision: bfloat16 on CPU, float16 on CUDA."""
+    int8: bool = False
+    """On CPU, multiply in int8: linear layers' weights quantized once per output channel,
+    their inputs at each call. Faster; the hypotheses change a little."""
     seed: int = 1
     """Random seed (for sampling)."""
 
