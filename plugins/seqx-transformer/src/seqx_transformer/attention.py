@@ -133,20 +133,18 @@ class MultiheadAttention(nn.Module):
         on_cpu = q.device.type == "cpu"
         if on_cpu and (q.size(2) == 1 or group > 1) and not (self.training and self.dropout > 0):
             out = self._single_query(q, k, v, mask)
-            return self.out_proj(out.transpose(1, 2).reshape(rows, -1, self.embed_dim))
-        if on_cpu and dtype != torch.float32:
-            # CPU attention kernels are much slower in bf16/fp16 than in fp32
-            q, k, v = q.float(), k.float(), v.float()
-        with torch.autocast("cpu", enabled=False) if on_cpu else contextlib.nullcontext():
-            out = F.scaled_dot_product_attention(
-                q,
-                k,
-                v,
-                attn_mask=mask,
-                dropout_p=self.dropout if self.training else 0.0,
-                is_causal=causal and mask is None,
-            ).to(dtype)
-        if group > 1:
-            return self.out_proj(out.transpose(1, 2).reshape(rows, 1, self.embed_dim))
-        b, _, t, _ = out.shape
-        return self.out_proj(out.transpose(1, 2).reshape(b, t, self.embed_dim))
+        else:
+            if on_cpu and dtype != torch.float32:
+                # CPU attention kernels are much slower in bf16/fp16 than in fp32
+                q, k, v = q.float(), k.float(), v.float()
+            with torch.autocast("cpu", enabled=False) if on_cpu else contextlib.nullcontext():
+                out = F.scaled_dot_product_attention(
+                    q,
+                    k,
+                    v,
+                    attn_mask=mask,
+                    dropout_p=self.dropout if self.training else 0.0,
+                    is_causal=causal and mask is None,
+                ).to(dtype)
+        # B x H x T x D -> B x T x C; grouped beams: B/beam x H x beam x D -> B x 1 x C
+        return self.out_proj(out.transpose(1, 2).reshape(rows, -1, self.embed_dim))
