@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -24,6 +25,16 @@ def autocast_dtype(device_type: str) -> torch.dtype | None:
 
 IncrementalState = dict[str, dict[str, Tensor | None]]
 """Per-module caches of an incremental decoder, keyed by a module's own key."""
+
+
+def _cached_rows(state: IncrementalState, wanted: Callable[[str], bool]) -> int | None:
+    """The rows (dimension 0) of the first tensor cached under a key that is ``wanted``."""
+    for key, cache in state.items():
+        if wanted(key):
+            for value in cache.values():
+                if value is not None:
+                    return value.size(0)
+    return None
 
 
 class Decoder(nn.Module):
@@ -142,16 +153,7 @@ class IncrementalDecoder(Decoder):
         other layouts overrides this.
         """
         per_sentence = self.sentence_cache_keys()
-        rows = next(
-            (
-                v.size(0)
-                for k, c in incremental_state.items()
-                if k not in per_sentence
-                for v in c.values()
-                if v is not None
-            ),
-            None,
-        )
+        rows = _cached_rows(incremental_state, lambda key: key not in per_sentence)
         if rows is None:
             return
         check_new_order(new_order, rows, "reorder_incremental_state")
@@ -164,16 +166,7 @@ class IncrementalDecoder(Decoder):
         sentence_order = None
         if per_sentence and not skip_static:
             self.beam_group(new_order.numel())  # the new rows must be whole sentences too
-            sentence_rows = next(
-                (
-                    v.size(0)
-                    for k, c in incremental_state.items()
-                    if k in per_sentence
-                    for v in c.values()
-                    if v is not None
-                ),
-                rows,
-            )
+            sentence_rows = _cached_rows(incremental_state, lambda key: key in per_sentence) or rows
             # rows per sentence before this reordering: the beam size, or 1 when expanding
             sentence_order = new_order[::beam] // max(1, rows // sentence_rows)
         for key, cache in incremental_state.items():
