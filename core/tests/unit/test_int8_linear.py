@@ -3,7 +3,8 @@ import torch
 from torch import nn
 
 from seqx.models.int8_linear import Int8Linear, int8_linear_available, quantize_linear_layers_
-from seqx.models.packed_linear import TiedLinear
+
+from .test_packed_linear import TinyTiedModel
 
 pytestmark = pytest.mark.skipif(
     not int8_linear_available(), reason="no oneDNN quantized linear operators in this build"
@@ -62,20 +63,9 @@ def test_inference_only():
         layer(torch.randn(2, 4, requires_grad=True))
 
 
-class _Tiny(nn.Module):
-    def __init__(self) -> None:
-        super().__init__()
-        self.embed = nn.Embedding(50, 16)
-        self.hidden = nn.Linear(16, 16)
-        self.out = TiedLinear(self.embed)
-
-    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        return self.out(torch.relu(self.hidden(self.embed(tokens))))
-
-
 def test_quantize_replaces_linear_and_tied_layers():
     torch.manual_seed(0)
-    model = _Tiny().eval()
+    model = TinyTiedModel().eval()
     tokens = torch.randint(0, 50, (4, 6))
     with torch.no_grad():
         expected = model(tokens)
@@ -89,7 +79,7 @@ def test_quantize_replaces_linear_and_tied_layers():
 
 def test_quantize_refuses_a_model_in_training_mode():
     with pytest.raises(ValueError, match="evaluation mode"):
-        quantize_linear_layers_(_Tiny())
+        quantize_linear_layers_(TinyTiedModel())
 
 
 def test_int8_on_cuda_is_a_clear_error():

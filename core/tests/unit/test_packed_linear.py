@@ -10,7 +10,9 @@ from seqx.models.packed_linear import (
 )
 
 
-class _Tiny(nn.Module):
+class TinyTiedModel(nn.Module):
+    """An embedding, a linear layer and the embedding shared as output projection."""
+
     def __init__(self) -> None:
         super().__init__()
         self.embed = nn.Embedding(50, 16)
@@ -22,7 +24,7 @@ class _Tiny(nn.Module):
 
 
 def test_tied_linear_shares_the_weight_and_adds_no_state():
-    model = _Tiny()
+    model = TinyTiedModel()
     assert model.out.weight is model.embed.weight
     assert sorted(model.state_dict()) == ["embed.weight", "hidden.bias", "hidden.weight"]
     x = torch.randn(3, 16)
@@ -37,7 +39,7 @@ needs_packing = pytest.mark.skipif(
 @needs_packing
 def test_packed_layers_give_autocasts_numbers():
     torch.manual_seed(0)
-    model = _Tiny().eval()
+    model = TinyTiedModel().eval()
     tokens = torch.randint(0, 50, (4, 7))
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
         expected = model(tokens)
@@ -50,7 +52,7 @@ def test_packed_layers_give_autocasts_numbers():
 
 @needs_packing
 def test_packing_is_for_inference_only():
-    model = _Tiny()
+    model = TinyTiedModel()
     with pytest.raises(ValueError, match="evaluation mode"):
         pack_linear_layers_(model)
     model.eval()

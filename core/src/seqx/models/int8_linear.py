@@ -19,7 +19,7 @@ import functools
 import torch
 from torch import Tensor, nn
 
-from seqx.models.packed_linear import TiedLinear
+from seqx.models.packed_linear import replace_linear_layers_
 
 
 @functools.cache
@@ -99,14 +99,4 @@ class Int8Linear(nn.Module):
 def quantize_linear_layers_(model: nn.Module) -> int:
     """Replace every ``nn.Linear`` and ``TiedLinear`` of ``model`` (in evaluation mode, on
     CPU) by an ``Int8Linear``; returns how many."""
-    if model.training:
-        raise ValueError(
-            "quantize the layers of a model in evaluation mode (prepare_for_inference_)"
-        )
-    count = 0
-    for parent in list(model.modules()):
-        for name, child in list(parent.named_children()):
-            if isinstance(child, (nn.Linear, TiedLinear)) and child.weight.device.type == "cpu":
-                setattr(parent, name, Int8Linear(child.weight, child.bias))
-                count += 1
-    return count
+    return replace_linear_layers_(model, Int8Linear, "quantize")

@@ -12,6 +12,7 @@ PyTorch's own compiler uses for this (``torch.ops.mkldnn``), where the build has
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -81,15 +82,26 @@ class PackedLinear(nn.Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bfloat16"
 
 
-def pack_linear_layers_(model: nn.Module) -> int:
+def replace_linear_layers_(
+    model: nn.Module, make: Callable[[Tensor, Tensor | None], nn.Module], what: str
+) -> int:
     """Replace every ``nn.Linear`` and ``TiedLinear`` of ``model`` (in evaluation mode, on
-    CPU) by a ``PackedLinear``; returns how many. Outputs are bfloat16, as under autocast."""
+    CPU) by ``make(weight, bias)``; returns how many. ``what`` names the operation in the
+    error for a model still in training mode."""
     if model.training:
-        raise ValueError("pack the layers of a model in evaluation mode (prepare_for_inference_)")
+        raise ValueError(
+            f"{what} the layers of a model in evaluation mode (prepare_for_inference_)"
+        )
     count = 0
     for parent in list(model.modules()):
         for name, child in list(parent.named_children()):
             if isinstance(child, (nn.Linear, TiedLinear)) and child.weight.device.type == "cpu":
-                setattr(parent, name, PackedLinear(child.weight, child.bias))
+                setattr(parent, name, make(child.weight, child.bias))
                 count += 1
     return count
+
+
+def pack_linear_layers_(model: nn.Module) -> int:
+    """Replace every ``nn.Linear`` and ``TiedLinear`` of ``model`` (in evaluation mode, on
+    CPU) by a ``PackedLinear``; returns how many. Outputs are bfloat16, as under autocast."""
+    return replace_linear_layers_(model, PackedLinear, "pack")
