@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seqx.config.resolve import SectionConfig
-from seqx.data.dictionary import Dictionary
+from seqx.data.dictionary import Dictionary, dictionary_file
 from seqx.data.text_pipeline import ComponentSpec
 from seqx.errors import SeqxError
 from seqx.preprocessing.config import PreprocessConfig
@@ -105,11 +105,6 @@ def _validate(cfg: PreprocessConfig, bpe: ComponentSpec | None) -> list[str]:
 def lang_file(prefix: str, lang: str) -> str:
     """The input file of ``lang``: ``PREFIX.LANG``, or ``PREFIX`` itself without a language."""
     return f"{prefix}.{lang}" if lang else prefix
-
-
-def dict_name(lang: str) -> str:
-    """``dict.LANG.txt``, or ``dict.txt`` without a language (fairseq's language-model layout)."""
-    return f"dict.{lang}.txt" if lang else "dict.txt"
 
 
 def lang_label(lang: str) -> str:
@@ -351,7 +346,7 @@ def _dictionaries(
             else:
                 dicts[tgt] = build(word_counts[tgt], cfg.thresholdtgt, cfg.nwordstgt)
     for lang, d in dicts.items():
-        d.save(os.path.join(staging, dict_name(lang)))
+        d.save(os.path.join(staging, dictionary_file(lang)))
         log(f"[{lang_label(lang)}] dictionary: {len(d)} types")
     return dicts
 
@@ -420,7 +415,7 @@ def _publish(
     bpes: dict[str, ComponentSpec],
     report: Report,
 ) -> None:
-    names = [dict_name(lang) for lang in dict.fromkeys(langs)]
+    names = [dictionary_file(lang) for lang in dict.fromkeys(langs)]
     for split in report.splits:
         for lang in langs:
             names += [os.path.basename(f) for f in fmt_obj.files(output_prefix(cfg, split, lang))]

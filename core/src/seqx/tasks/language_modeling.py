@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from seqx.data.dictionary import Dictionary
+from seqx.data.dictionary import Dictionary, dictionary_file
 from seqx.data.monolingual_dataset import MonolingualDataset
 from seqx.data.token_block_dataset import TokenBlockDataset
 from seqx.errors import SeqxError
@@ -59,7 +59,7 @@ class LanguageModelingTask(Task):
             raise SeqxError(f"--tokens-per-sample must be at least 1, got {cfg.tokens_per_sample}")
         path = data_paths(cfg.data)[0]
         lang = language_of(path)
-        dictionary = Dictionary.load(os.path.join(path, f"dict.{lang}.txt" if lang else "dict.txt"))
+        dictionary = Dictionary.load(os.path.join(path, dictionary_file(lang)))
         if cfg.max_target_positions is None:
             cfg.max_target_positions = cfg.tokens_per_sample
         return cls(cfg, dictionary, kwargs.get("dataset_format"), lang=lang)
