@@ -2,7 +2,12 @@ import pytest
 import torch
 from torch import nn
 
-from seqx.models.int8_linear import Int8Linear, int8_linear_available, quantize_linear_layers_
+from seqx.models.int8_linear import (
+    Int8Linear,
+    input_levels,
+    int8_linear_available,
+    quantize_linear_layers_,
+)
 
 from .test_packed_linear import TinyTiedModel
 
@@ -23,11 +28,22 @@ def test_exact_on_integers_that_quantize_without_rounding():
     w = _integer_weight(24, 16, seed=0)
     bias = torch.arange(24.0)
     layer = Int8Linear(w * 0.01, bias)
-    # inputs spanning exactly [-128, 127]: scale 1, zero point 128
-    x = torch.randint(-128, 128, (5, 16), generator=torch.Generator().manual_seed(1)).float()
-    x[0, 0], x[0, 1] = -128, 127
+    # inputs spanning exactly [-64, levels - 64]: scale 1, zero point 64
+    high = input_levels() - 64
+    x = torch.randint(-64, high + 1, (5, 16), generator=torch.Generator().manual_seed(1)).float()
+    x[0, 0], x[0, 1] = -64, high
     expected = x @ (w * 0.01).t() + bias
     torch.testing.assert_close(layer(x), expected, rtol=1e-5, atol=1e-4)
+
+
+def test_extreme_inputs_do_not_saturate():
+    """255 x 127 products summed in pairs overflow 16-bit integers on CPUs without VNNI:
+    the largest inputs and weights must still multiply exactly."""
+    w = torch.full((4, 64), 127.0)
+    layer = Int8Linear(w / 127, None)
+    x = torch.ones(2, 64)
+    x[1] = 0.0
+    torch.testing.assert_close(layer(x), torch.tensor([[64.0] * 4, [0.0] * 4]))
 
 
 def test_close_to_float32_on_random_data():

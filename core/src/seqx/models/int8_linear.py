@@ -34,11 +34,43 @@ def int8_linear_available() -> bool:
             and hasattr(ops, "qlinear_pointwise")
         ):
             return False
+        input_levels()
         layer = Int8Linear(torch.eye(8), None)
         out = layer(torch.arange(8.0).unsqueeze(0))
         return bool(torch.allclose(out, torch.arange(8.0).unsqueeze(0), atol=0.1))
     except (AttributeError, RuntimeError):
         return False
+
+
+def _qlinear(
+    x: Tensor,
+    scale: float,
+    zero_point: int,
+    packed: Tensor,
+    weight_scale: Tensor,
+    bias: Tensor | None,
+    out_dtype: torch.dtype,
+) -> Tensor:
+    """oneDNN's uint8 x int8 product of ``x`` (rows x in) and the packed weight, scaled."""
+    zero = torch.zeros(weight_scale.numel(), dtype=torch.long)
+    return torch.ops.onednn.qlinear_pointwise(
+        x, scale, zero_point, packed, weight_scale, zero, bias, 1.0, 0, out_dtype, "none", [], ""
+    )
+
+
+@functools.cache
+def input_levels() -> int:
+    """The largest quantized input value: 255, or 127 (7-bit inputs) on CPUs whose int8
+    kernels add pairs of uint8 x int8 products in saturating 16-bit integers (AVX2 without
+    VNNI), where 255 x 127 x 2 would overflow and silently give wrong products. Found by
+    multiplying the extreme values once."""
+    cols = 64
+    packed = torch.ops.onednn.qlinear_prepack(
+        torch.full((4, cols), 127, dtype=torch.int8), [1, cols]
+    )
+    x = torch.full((1, cols), 255, dtype=torch.uint8)
+    out = _qlinear(x, 1.0, 0, packed, torch.ones(4), None, torch.float32)
+    return 255 if bool((out == 255 * 127 * cols).all()) else 127
 
 
 class Int8Linear(nn.Module):
@@ -55,7 +87,7 @@ class Int8Linear(nn.Module):
         self.weight_scale = w.abs().amax(dim=1).clamp_min(torch.finfo(torch.float32).tiny) / 127
         quantized = torch.round(w / self.weight_scale[:, None]).clamp_(-127, 127).to(torch.int8)
         self.packed = torch.ops.onednn.qlinear_prepack(quantized, [1, self.in_features])
-        self.weight_zero_point = torch.zeros(self.out_features, dtype=torch.long)
+        self.levels = input_levels()
         self.packed_bias = None if bias is None else bias.detach().float()
         self.eval()
 
@@ -66,29 +98,24 @@ class Int8Linear(nn.Module):
         flat = x.reshape(-1, shape[-1])
         low, high = torch.aminmax(flat)
         low_f, high_f = min(float(low), 0.0), max(float(high), 0.0)
-        scale = (high_f - low_f) / 255 or 1.0
-        zero_point = min(255, max(0, round(-low_f / scale)))
-        # x / scale + zero point, rounded half up: truncating a value in [0, 255] after
+        levels = self.levels
+        scale = (high_f - low_f) / levels or 1.0
+        zero_point = min(levels, max(0, round(-low_f / scale)))
+        # x / scale + zero point, rounded half up: truncating a value in [0, levels] after
         # adding 0.5 rounds it (through int16: float32 to uint8 directly is 4x slower)
         offset = torch.tensor(zero_point + 0.5)
-        quantized = torch.add(offset, flat.float(), alpha=1.0 / scale).clamp_(0, 255)
+        quantized = torch.add(offset, flat.float(), alpha=1.0 / scale).clamp_(0, levels)
         out_dtype = (
             torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else torch.float32
         )
-        out = torch.ops.onednn.qlinear_pointwise(
+        out = _qlinear(
             quantized.to(torch.int16).to(torch.uint8),
             scale,
             zero_point,
             self.packed,
             self.weight_scale,
-            self.weight_zero_point,
             self.packed_bias,
-            1.0,
-            0,
             out_dtype,
-            "none",
-            [],
-            "",
         )
         return out.view(*shape[:-1], self.out_features)
 
