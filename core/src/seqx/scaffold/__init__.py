@@ -18,11 +18,11 @@ _NAME = re.compile(r"^[a-z][a-z0-9_\-]*$")
 
 
 def compatible_range(version: str = __version__) -> str:
-    """The ``seqx`` requirement a new plugin declares: this minor series (0.x) or major."""
+    """The ``seqx-core`` requirement a new plugin declares: this minor series (0.x) or major."""
     major, minor = (int(p) for p in version.split(".")[:2])
     if major == 0:
-        return f"seqx>={major}.{minor},<{major}.{minor + 1}"
-    return f"seqx>={major}.{minor},<{major + 1}"
+        return f"seqx-core>={major}.{minor},<{major}.{minor + 1}"
+    return f"seqx-core>={major}.{minor},<{major + 1}"
 
 
 def _class_prefix(name: str) -> str:
