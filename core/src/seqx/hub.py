@@ -13,76 +13,33 @@ from typing import Any
 
 import torch
 
-from seqx.config.resolve import RunConfig, SectionConfig, config_from_dict
+from seqx.checkpoint import load_model_weights, load_state, run_config_of, upgrade
+from seqx.checkpoint.configs import missing_component
+from seqx.config.resolve import RunConfig
 from seqx.errors import SeqxError
-from seqx.registry import Registry
-from seqx.training.checkpoint_io import load_state
-from seqx.training.trainer import FORMAT_VERSION
-
-SECTION_KINDS = {"task": "task", "model": "model", "dataset_format": "dataset_format"}
-
-
-def _missing(path: str, state: dict[str, Any], section: str, kind: str, name: str) -> SeqxError:
-    prov = (state.get("components") or {}).get(section) or {}
-    dist = prov.get("distribution")
-    if dist and dist != "seqx":
-        return SeqxError(
-            f"checkpoint '{path}' needs {kind} '{name}' from {dist} {prov.get('version') or ''}"
-            f", which is not installed: pip install {dist}"
-        )
-    return SeqxError(f"checkpoint '{path}' needs {kind} '{name}', which no plugin provides")
-
-
-def upgrade(state: dict[str, Any], pm: Any, path: str) -> dict[str, Any]:
-    """Bring ``state`` to the current format through the ``seqx_upgrade_checkpoint`` hook."""
-    version = state.get("format_version")
-    while version != FORMAT_VERSION:
-        new = pm.hook.seqx_upgrade_checkpoint(state=state)
-        if new is None or new.get("format_version") == version:
-            raise SeqxError(
-                f"checkpoint '{path}' has format version {version} (this seqx reads "
-                f"{FORMAT_VERSION}) and no plugin upgrades it"
-            )
-        state, version = new, new.get("format_version")
-    return state
-
-
-def run_config_of(state: dict[str, Any], registry: Registry, path: str) -> RunConfig:
-    """Rebuild a checkpoint's configuration with the installed components' config classes."""
-    sections = {}
-    for section, data in (state.get("config") or {}).items():
-        if data is None:
-            sections[section] = SectionConfig(None, None)
-            continue
-        name = data.get("_name")
-        config = None
-        if name is not None:
-            kind = SECTION_KINDS.get(section)
-            if kind is None:
-                sections[section] = SectionConfig(name, None, data.get("_arch"))
-                continue
-            if (kind, name) not in registry:
-                raise _missing(path, state, section, kind, name)
-            cls = registry.get(kind, name).load_config()
-            config = config_from_dict(cls, data) if cls is not None else None
-        sections[section] = SectionConfig(name, config, data.get("_arch"))
-    return RunConfig(sections)
+from seqx.models.base_model import BaseModel
+from seqx.plugins import PluginManager
+from seqx.tasks.task import Task
 
 
 @dataclass
 class Loaded:
     """Models from checkpoints, with the task (and its dictionaries) they were built with."""
 
-    models: list[Any]
-    task: Any
+    models: list[BaseModel]
+    """One model per checkpoint, in evaluation mode, on the device asked for."""
+    task: Task
+    """The task of the first checkpoint, set up on the data folder."""
     run_config: RunConfig
+    """The first checkpoint's configuration."""
     states: list[dict[str, Any]]
+    """The checkpoints as loaded (upgraded to the current format)."""
 
 
 def load_model_ensemble(
     paths: Sequence[str],
     data: str | None = None,
-    pm: Any = None,
+    pm: PluginManager | None = None,
     device: str | torch.device = "cpu",
     dataset_format: str | None = None,
     use_ema: bool = False,
@@ -96,53 +53,52 @@ def load_model_ensemble(
 
         pm = get_plugin_manager()
     registry = pm.registry
-    models, states = [], []
-    task = run_config = None
+    models: list[BaseModel] = []
+    states: list[dict[str, Any]] = []
+    task: Task | None = None
+    run_config: RunConfig | None = None
     for path in paths:
         state = upgrade(load_state(path), pm, path)
         cfg = run_config_of(state, registry, path)
         if task is None:
             run_config = cfg
-            task_cfg = cfg.sections["task"].config
-            if data is not None:
-                task_cfg.data = data
-            fmt_name = dataset_format or cfg.sections["dataset_format"].name or "mmap"
-            if ("dataset_format", fmt_name) not in registry:
-                raise _missing(path, state, "dataset_format", "dataset_format", fmt_name)
-            fmt = registry.get("dataset_format", fmt_name).load()(None)
-            task_cls = registry.get("task", cfg.sections["task"].name).load()
-            task = task_cls.setup_task(task_cfg, dataset_format=fmt)
+            task = _setup_task(cfg, state, path, pm, data, dataset_format)
         model_sec = cfg.sections["model"]
-        model_cls = registry.get("model", model_sec.name).load()
+        model_cls = registry.get("model", _recorded_name(cfg, "model", path)).load()
         model = task.build_model(model_sec.config, model_cls)
-        if use_ema:
-            if "ema" not in state:
-                raise SeqxError(
-                    f"checkpoint '{path}' has no moving average of the weights: it was trained "
-                    "without --ema-decay; leave out --use-ema"
-                )
-            state["model"] = state["ema"]
-        state["model"] = model.upgrade_state_dict(dict(state["model"]))
-        _check_vocab(path, state["model"], model)
-        model.load_state_dict(state["model"])
+        state["model"] = load_model_weights(
+            model, state, path, use_ema=use_ema, arch=model_sec.arch or model_sec.name
+        )
         models.append(model.to(device).eval())
         states.append(state)
     assert task is not None and run_config is not None
     return Loaded(models, task, run_config, states)
 
 
-def _check_vocab(path: str, saved: dict[str, torch.Tensor], model: torch.nn.Module) -> None:
-    current = model.state_dict()
-    for key, tensor in saved.items():
-        if "embed_tokens" in key and key in current and current[key].shape != tensor.shape:
-            raise SeqxError(
-                f"checkpoint '{path}' was trained with a dictionary of {tensor.shape[0]} symbols "
-                f"but the data folder's has {current[key].shape[0]}: use the data folder the "
-                "model was trained on"
-            )
-    missing = set(current) - set(saved)
-    if missing:
-        raise SeqxError(
-            f"checkpoint '{path}' does not fit model '{type(model).__name__}' "
-            f"(missing {sorted(missing)[:3]})"
-        )
+def _recorded_name(cfg: RunConfig, section: str, path: str) -> str:
+    name = cfg.sections[section].name if section in cfg.sections else None
+    if name is None:
+        raise SeqxError(f"checkpoint '{path}' records no {section}: it is not a seqx checkpoint")
+    return name
+
+
+def _setup_task(
+    cfg: RunConfig,
+    state: dict[str, Any],
+    path: str,
+    pm: PluginManager,
+    data: str | None,
+    dataset_format: str | None,
+) -> Task:
+    """The checkpoint's task, set up on ``data`` (default: the folder it was trained on)."""
+    registry = pm.registry
+    task_cfg = cfg.sections["task"].config
+    if data is not None:
+        task_cfg.data = data
+    fmt_name = dataset_format or cfg.sections["dataset_format"].name or "mmap"
+    if ("dataset_format", fmt_name) not in registry:
+        raise missing_component(path, state, "dataset_format", "dataset_format", fmt_name)
+    fmt = registry.get("dataset_format", fmt_name).load()(None)
+    task_cls = registry.get("task", _recorded_name(cfg, "task", path)).load()
+    task: Task = task_cls.setup_task(task_cfg, dataset_format=fmt)
+    return task

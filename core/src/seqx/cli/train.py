@@ -31,7 +31,9 @@ def _train(run_config: RunConfig, config_file: str | None, dump_config: bool) ->
         return
     import os
 
-    nproc = run_config.distributed.nproc_per_node
+    from seqx.training.config import DistributedConfig
+
+    nproc = run_config.section(DistributedConfig, "distributed").nproc_per_node
     if nproc > 1 and "WORLD_SIZE" not in os.environ:  # start the ranks, then wait for them
         from seqx.cli.main import current_argv
         from seqx.training.distributed import launch, strip_option

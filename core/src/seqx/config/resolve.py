@@ -13,12 +13,14 @@ import difflib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from seqx.config.fields import FieldSpec, config_fields
 from seqx.config.values import from_plain, to_plain, type_name
 from seqx.errors import ConfigError, SeqxError
 from seqx.registry import Entry, Registry, ResolvedArch, import_target
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -168,11 +170,13 @@ class RunConfig:
     def __init__(self, sections: Mapping[str, SectionConfig]) -> None:
         self.sections = dict(sections)
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["sections"][name].config
-        except KeyError:
-            raise AttributeError(name) from None
+    def section(self, cls: type[T], name: str) -> T:
+        """The config of section ``name``, which must be a ``cls``."""
+        sec = self.sections.get(name)
+        if sec is None or not isinstance(sec.config, cls):
+            got = "missing" if sec is None else type(sec.config).__name__
+            raise TypeError(f"section '{name}' is not a {cls.__name__} ({got})")
+        return sec.config
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data, the form of ``config.json`` and of checkpoints."""

@@ -35,7 +35,6 @@ class MixedPrecisionOptimizer:
         self.inner = build(self.master)
         self.params = self.master
         self.loss_scaler = loss_scaler
-        self.scaler = None  # torch's GradScaler is --amp's; this class scales by itself
 
     # -- the Optimizer interface ----------------------------------------------------------
 

@@ -22,8 +22,6 @@ class Optimizer:
         self.params = [p for p in params if p.requires_grad]
         self.lr = lr
         self._optimizer: torch.optim.Optimizer | None = None
-        self.scaler: torch.amp.GradScaler | None = None
-        """Set by the trainer for float16 training: scales the loss and skips overflows."""
 
     @property
     def optimizer(self) -> torch.optim.Optimizer:
@@ -58,16 +56,12 @@ class Optimizer:
             group.update(optimizer_overrides or {})
 
     def backward(self, loss: Tensor) -> None:
-        """``loss.backward()`` (of the scaled loss when a loss scaler is set)."""
-        if self.scaler is not None:
-            self.scaler.scale(loss).backward()
-        else:
-            loss.backward()
+        """``loss.backward()``; precision wrappers scale the loss first."""
+        loss.backward()
 
     def unscale_grads(self) -> None:
-        """Divide the gradients by the loss scale (before clipping), if there is one."""
-        if self.scaler is not None:
-            self.scaler.unscale_(self.optimizer)
+        """Divide the gradients by the loss scale before clipping (none here: precision
+        wrappers that scale the loss override this)."""
 
     def multiply_grads(self, c: float | Tensor) -> None:
         """Scale every gradient by ``c`` (e.g. to normalize by the number of tokens)."""
@@ -84,12 +78,8 @@ class Optimizer:
         return torch.nn.utils.clip_grad_norm_(grads, limit, foreach=True)
 
     def step(self) -> None:
-        """Update the parameters (skipped by the loss scaler after an overflow)."""
-        if self.scaler is not None:
-            self.scaler.step(self.optimizer)
-            self.scaler.update()
-        else:
-            self.optimizer.step()
+        """Update the parameters."""
+        self.optimizer.step()
 
     def zero_grad(self) -> None:
         """Drop the gradients."""

@@ -8,8 +8,8 @@ from typing import Any
 
 import torch
 
+from seqx.checkpoint.files import load_state, save_state
 from seqx.errors import SeqxError
-from seqx.training.checkpoint_io import load_state, save_state
 from seqx.training.checkpoint_policy import EPOCH_NAME, UPDATE_NAME
 
 

@@ -19,6 +19,12 @@ class Chosen:
     config: Any
     """Its config instance."""
 
+    def load(self) -> Any:
+        """The component's class (or factory); an error when the section chose nothing."""
+        if self.entry is None:
+            raise SeqxError("no component chosen")
+        return self.entry.load()
+
     def provenance(self) -> dict[str, Any] | None:
         """What checkpoints record of it: name, plugin, distribution, version."""
         if self.entry is None:
@@ -42,9 +48,7 @@ def chosen(registry: Registry, run_config: RunConfig, section: str, kind: str) -
 
 def build(c: Chosen, *args: Any) -> Any:
     """Instantiate a chosen component as ``target(config, *args)``."""
-    if c.entry is None:
-        raise SeqxError("no component chosen")
-    return c.entry.load()(c.config, *args)
+    return c.load()(c.config, *args)
 
 
 SECTION_KINDS = {

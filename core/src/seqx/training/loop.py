@@ -6,7 +6,6 @@ import contextlib
 import os
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -15,28 +14,38 @@ import torch
 from seqx.config.resolve import RunConfig
 from seqx.data.iterators import EpochBatchIterator, GroupedIterator
 from seqx.errors import SeqxError
+from seqx.plugins import PluginManager
+from seqx.rng import set_seed
 from seqx.tasks.task import resolve_max_positions
-from seqx.training.checkpoint_io import atomic_write, copy_atomic, save_state
-from seqx.training.checkpoint_policy import checkpoint_names, is_better, remove_stale
-from seqx.training.components import SECTION_KINDS, Chosen, build, chosen
-from seqx.training.config import CheckpointConfig
+from seqx.training.checkpointing import Checkpointing
+from seqx.training.config import (
+    CheckpointConfig,
+    CommonConfig,
+    DatasetConfig,
+    DistributedConfig,
+    OptimizationConfig,
+)
 from seqx.training.distributed import all_reduce_sum, init_distributed
 from seqx.training.progress import Progress, default_format
-from seqx.training.rng import set_seed
+from seqx.training.setup import build_trainer, choose_components, setup_task
 from seqx.training.signals import StopRequest, TrainingInterrupted
 from seqx.training.stats import StatsAccumulator
-from seqx.training.trainer import Trainer
 
 
 class Run:
     """One training run: the trainer, its data, logging and checkpoint policy."""
 
-    def __init__(self, run_config: RunConfig, pm: Any, stream: TextIO | None = None) -> None:
-        self.cfg = run_config
+    def __init__(
+        self, run_config: RunConfig, pm: PluginManager, stream: TextIO | None = None
+    ) -> None:
+        self.run_config = run_config
+        self.common = common = run_config.section(CommonConfig, "common")
+        self.data_cfg = run_config.section(DatasetConfig, "dataset")
+        self.opt = run_config.section(OptimizationConfig, "optimization")
         self.pm = pm
         self.stream = stream or sys.stderr
-        common = run_config.common
-        self.ranks, self.device = init_distributed(run_config.distributed, common.cpu)
+        distributed = run_config.section(DistributedConfig, "distributed")
+        self.ranks, self.device = init_distributed(distributed, common.cpu)
         master = self.ranks.is_master  # only rank 0 logs and writes checkpoints
         self.log_format = default_format(common.log_format, self.stream) if master else "none"
         self.log_file: TextIO | None = (
@@ -45,44 +54,29 @@ class Run:
             else None
         )
         set_seed(common.seed)
-        registry = pm.registry
-        self.components: dict[str, Chosen] = {
-            section: chosen(registry, run_config, section, kind)
-            for section, kind in SECTION_KINDS.items()
-            if section in run_config.sections
-        }
-        fmt = build(self.components["dataset_format"])
-        task_cls = self.components["task"].entry.load()  # type: ignore[union-attr]
-        self.task = task_cls.setup_task(run_config.task, dataset_format=fmt)
-        dataset = run_config.dataset
+        components = choose_components(pm.registry, run_config)
+        self.task = setup_task(run_config, components)
         self.valid_subsets = (
-            [] if dataset.disable_validation else [s for s in dataset.valid_subset.split(",") if s]
+            []
+            if self.data_cfg.disable_validation
+            else [s for s in self.data_cfg.valid_subset.split(",") if s]
         )
         for split in self.valid_subsets:
             self.task.load_dataset(split)
-        model_cls = self.components["model"].entry.load()  # type: ignore[union-attr]
-        model = self.task.build_model(run_config.model, model_cls)
-        criterion_cls = self.components["criterion"].entry.load()  # type: ignore[union-attr]
-        criterion = self.task.build_criterion(run_config.criterion, criterion_cls)
-        self.trainer = Trainer(
-            run_config,
-            self.task,
-            model,
-            criterion,
-            self.components["optimizer"],
-            self.components["lr_scheduler"],
-            self.device,
-            self.components,
-            self.ranks,
-        )
-        self.max_positions = resolve_max_positions(
-            self.task.max_positions(),
-            model.max_positions(),  # type: ignore[operator]
-        )
+        self.trainer = build_trainer(run_config, components, self.task, self.device, self.ranks)
+        model = self.trainer.model
+        self.max_positions = resolve_max_positions(self.task.max_positions(), model.max_positions())
         self.trainer.say = self.say
-        self.best: dict[str, Any] | None = None
-        # --patience: the best metric value seen and the validations since it improved
-        self.patience: dict[str, Any] = {"value": None, "runs": 0}
+        arch = run_config.sections["model"].arch or run_config.sections["model"].name
+        self.checkpoints = Checkpointing(
+            run_config.section(CheckpointConfig, "checkpoint"),
+            run_config.to_dict(),
+            {k: c.provenance() for k, c in components.items()},
+            master,
+            pm.hook,
+            self.say,
+            arch,
+        )
         self.stop = StopRequest()
         # built once, before any training, so that size errors surface at once
         self.valid_iterators = {
@@ -90,9 +84,8 @@ class Run:
         }
         where = f"{self.ranks.world_size} processes" if self.ranks.world_size > 1 else ""
         self.say(
-            f"model {run_config.sections['model'].arch}: "
-            f"{sum(p.numel() for p in model.parameters()):,} parameters, on {self.device}"
-            + (f" ({where})" if where else "")
+            f"model {arch}: {sum(p.numel() for p in model.parameters()):,} parameters, "
+            f"on {self.device}" + (f" ({where})" if where else "")
         )
 
     # -- output ------------------------------------------------------------------------
@@ -113,7 +106,7 @@ class Run:
             epoch=epoch,
             total=total,
             log_format=self.log_format,
-            log_interval=self.cfg.common.log_interval,
+            log_interval=self.common.log_interval,
             prefix=prefix,
             emit=self.emit,
             stream=self.stream,
@@ -123,7 +116,7 @@ class Run:
     # -- data --------------------------------------------------------------------------
 
     def batch_iterator(self, split: str, epoch: int, train: bool) -> EpochBatchIterator:
-        d = self.cfg.dataset
+        d = self.data_cfg
         return self.task.get_batch_iterator(
             self.task.dataset(split),
             max_tokens=d.max_tokens,
@@ -131,7 +124,7 @@ class Run:
             max_positions=self.max_positions,
             ignore_invalid_inputs=train or d.skip_invalid_size_inputs_valid_test,
             required_batch_size_multiple=d.required_batch_size_multiple,
-            seed=self.cfg.common.seed,
+            seed=self.common.seed,
             num_shards=self.ranks.world_size,
             shard_id=self.ranks.rank,
             num_workers=d.num_workers,
@@ -147,7 +140,7 @@ class Run:
         return new
 
     def train_iterator(self, epoch: int, load: bool) -> EpochBatchIterator:
-        split = self.cfg.dataset.train_subset
+        split = self.data_cfg.train_subset
         if load or split not in self.task.datasets:
             self.task.load_dataset(split, epoch=epoch)
         itr = self.batch_iterator(split, epoch, train=True)
@@ -158,97 +151,6 @@ class Run:
                 "--max-source-positions/--max-target-positions and the data"
             )
         return itr
-
-    # -- checkpoints -------------------------------------------------------------------
-
-    @property
-    def save_dir(self) -> str:
-        return self.cfg.checkpoint.save_dir
-
-    def restore_path(self) -> str:
-        path = self.cfg.checkpoint.restore_file
-        return path if os.path.isabs(path) else os.path.join(self.save_dir, path)
-
-    def is_better(self, value: float) -> bool:
-        return is_better(self.cfg.checkpoint, value, self.best)
-
-    def should_stop_early(self, valid_stats: dict[str, Any]) -> bool:
-        """``--patience``: True after that many validations without improvement."""
-        ck = self.cfg.checkpoint
-        value = valid_stats.get(ck.best_checkpoint_metric)
-        if ck.patience <= 0 or value is None:
-            return False
-        best = self.patience if self.patience["value"] is not None else None
-        if is_better(ck, float(value), best):
-            self.patience = {"value": float(value), "runs": 0}
-            return False
-        self.patience["runs"] += 1
-        if self.patience["runs"] >= ck.patience:
-            self.say(
-                f"stopping early: {ck.best_checkpoint_metric} has not improved for "
-                f"{ck.patience} validations (--patience)"
-            )
-            return True
-        return False
-
-    def save(
-        self,
-        epoch_itr: EpochBatchIterator,
-        epoch: int,
-        end_of_epoch: bool,
-        valid_stats: dict[str, Any] | None,
-        only_last: bool = False,
-    ) -> None:
-        ck = self.cfg.checkpoint
-        if ck.no_save:
-            return
-        value = None
-        improved = False
-        if valid_stats is not None:
-            metric = ck.best_checkpoint_metric
-            if metric not in valid_stats:
-                raise SeqxError(
-                    f"--best-checkpoint-metric {metric} is not a validation stat "
-                    f"(stats: {', '.join(valid_stats)})"
-                )
-            value = float(valid_stats[metric])
-            improved = self.is_better(value)
-            if improved:
-                self.best = {"metric": metric, "value": value}
-        updates = self.trainer.num_updates
-        names = checkpoint_names(ck, epoch, updates, end_of_epoch, improved, value)
-        if only_last:
-            names = ["checkpoint_last.pt"]
-        if not names:
-            return
-        if not self.ranks.is_master:
-            self.trainer.last_checkpoint = os.path.join(self.save_dir, names[-1])
-            return
-        extra = {
-            "patience": dict(self.patience),
-            "epoch_end": (
-                {"epoch": epoch, "valid_loss": valid_stats.get("loss") if valid_stats else None}
-                if end_of_epoch
-                else None
-            ),
-        }
-        started = time.perf_counter()
-        state = self.trainer.state_dict(epoch_itr, self.best, extra)
-        first = os.path.join(self.save_dir, names[0])
-        save_state(state, first)
-        for name in names[1:]:
-            copy_atomic(first, os.path.join(self.save_dir, name))
-        self.trainer.last_checkpoint = os.path.join(self.save_dir, names[-1])
-        for name in names:
-            self.pm.hook.seqx_checkpoint_saved(
-                trainer=self.trainer, path=os.path.join(self.save_dir, name)
-            )
-        remove_stale(ck, self.save_dir)
-        seconds = time.perf_counter() - started
-        self.say(
-            f"saved {', '.join(names)} in {self.save_dir} (epoch {epoch}, {updates} updates, "
-            f"{seconds:.2f} s)"
-        )
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -266,10 +168,13 @@ class Run:
             stats["wpb"] = sums.get("ntokens", 0.0) / max(batches, 1)
             stats["bsz"] = sums.get("nsentences", 0.0) / max(batches, 1)
             stats["num_updates"] = self.trainer.num_updates
-            metric = self.cfg.checkpoint.best_checkpoint_metric
+            metric = self.checkpoints.cfg.best_checkpoint_metric
             if metric in stats:
-                better = self.is_better(float(stats[metric]))
-                best = float(stats[metric]) if better else self.best["value"]  # type: ignore[index]
+                better = self.checkpoints.is_better(float(stats[metric]))
+                best_so_far = self.checkpoints.best
+                best = (
+                    float(stats[metric]) if better or best_so_far is None else best_so_far["value"]
+                )
                 stats[f"best_{metric}"] = best
             Progress(
                 [],
@@ -287,7 +192,7 @@ class Run:
 
     def stop_flags(self) -> tuple[bool, bool]:
         """(a signal arrived, --stop-time-hours is up), agreed by every rank."""
-        hours = self.cfg.optimization.stop_time_hours
+        hours = self.opt.stop_time_hours
         flags = [
             self.stop.signal is not None,
             hours > 0 and self.trainer.wall() >= hours * 3600,
@@ -300,7 +205,7 @@ class Run:
         self, epoch_itr: EpochBatchIterator, epoch: int, end_of_epoch: bool, time_up: bool
     ) -> tuple[dict[str, Any] | None, bool]:
         """After an update: validate and save when the intervals say so; whether to stop."""
-        opt, data, ck = self.cfg.optimization, self.cfg.dataset, self.cfg.checkpoint
+        opt, data, ck = self.opt, self.data_cfg, self.checkpoints.cfg
         trainer = self.trainer
         updates = trainer.num_updates
         should_stop = opt.max_update > 0 and updates >= opt.max_update
@@ -321,14 +226,14 @@ class Run:
             or (every > 0 and updates > 0 and updates % every == 0)
         )
         valid_stats = self.validate(epoch) if do_validate else None
-        if valid_stats is not None and self.should_stop_early(valid_stats):
+        if valid_stats is not None and self.checkpoints.should_stop_early(valid_stats):
             should_stop = True
         if do_save or should_stop:
-            self.save(epoch_itr, epoch, end_of_epoch, valid_stats)
+            self.checkpoints.save(trainer, epoch_itr, epoch, end_of_epoch, valid_stats)
         return valid_stats, should_stop
 
     def train_epoch(self, epoch_itr: EpochBatchIterator) -> tuple[dict[str, Any] | None, bool]:
-        opt = self.cfg.optimization
+        opt = self.opt
         epoch = epoch_itr.next_epoch_idx
         itr = epoch_itr.next_epoch_itr(shuffle=True)
         freq = opt.update_freq[min(epoch - 1, len(opt.update_freq) - 1)]
@@ -345,7 +250,7 @@ class Run:
         valid_stats = None
         for i, samples in enumerate(progress, start=start + 1):
             trainer.train_step(samples)
-            if trainer.num_updates % self.cfg.common.log_interval == 0 and trainer.interval.updates:
+            if trainer.num_updates % self.common.log_interval == 0 and trainer.interval.updates:
                 progress.log(
                     trainer.reduce(trainer.interval), "train_inner", trainer.num_updates, i
                 )
@@ -370,12 +275,12 @@ class Run:
     def interrupted(self, epoch_itr: EpochBatchIterator, epoch: int, end_of_epoch: bool) -> None:
         """A signal arrived: save checkpoint_last.pt at this update boundary and stop."""
         updates = self.trainer.num_updates
-        ck = self.cfg.checkpoint
-        if ck.no_save:
+        checkpoints = self.checkpoints
+        if checkpoints.cfg.no_save:
             where = "nothing saved (--no-save)"
         else:
-            self.save(epoch_itr, epoch, end_of_epoch, None, only_last=True)
-            where = f"saved {os.path.join(self.save_dir, 'checkpoint_last.pt')}"
+            checkpoints.save(self.trainer, epoch_itr, epoch, end_of_epoch, None, only_last=True)
+            where = f"saved {os.path.join(checkpoints.save_dir, 'checkpoint_last.pt')}"
         name = self.stop.name or "a signal to another rank"
         raise TrainingInterrupted(
             f"stopped by {name} after update {updates}: {where}; "
@@ -402,59 +307,9 @@ class Run:
                 f"The last checkpoint is {self.trainer.last_checkpoint or 'not written yet'}"
             ) from None
 
-    def restore(self) -> dict[str, Any] | None:
-        """Resume from --restore-file, or start from --finetune-from-model; the trainer state."""
-        ck = self.cfg.checkpoint
-        path = self.restore_path()
-        resets = {
-            "--reset-optimizer": ck.reset_optimizer,
-            "--reset-lr-scheduler": ck.reset_lr_scheduler,
-            "--reset-dataloader": ck.reset_dataloader,
-            "--reset-meters": ck.reset_meters,
-        }
-        if not os.path.exists(path):
-            default = CheckpointConfig().restore_file
-            if ck.finetune_from_model:
-                given = [flag for flag, on in resets.items() if on]
-                if given:
-                    raise SeqxError(
-                        f"--finetune-from-model starts a fresh optimizer, schedule, data order "
-                        f"and meters by itself; drop {', '.join(given)}"
-                    )
-                self.trainer.load_model_weights(ck.finetune_from_model)
-                self.say(f"loaded the model weights of {ck.finetune_from_model} to fine-tune")
-                return None
-            if ck.restore_file != default:
-                raise SeqxError(
-                    f"--restore-file '{ck.restore_file}' does not exist ({path}); "
-                    "give an existing checkpoint, or leave the option out to start afresh"
-                )
-            return None
-        state = self.trainer.load_checkpoint(
-            path,
-            reset_optimizer=ck.reset_optimizer,
-            reset_lr_scheduler=ck.reset_lr_scheduler,
-            reset_meters=ck.reset_meters,
-        )
-        if not ck.reset_meters:
-            self.best = state.get("best")
-            self.patience = dict(state.get("patience") or self.patience)
-        self.say(f"restored {path} ({self.trainer.num_updates} updates)")
-        if ck.reset_dataloader:
-            return None
-        epoch_end = state.get("epoch_end")
-        if epoch_end and not ck.reset_lr_scheduler:  # the step that followed that save
-            self.trainer.lr_scheduler.step(epoch_end["epoch"], epoch_end["valid_loss"])
-        return state
-
     def run(self) -> dict[str, Any]:
-        ck = self.cfg.checkpoint
-        if not ck.no_save:
-            atomic_write(
-                os.path.join(self.save_dir, "config.json"),
-                lambda f: f.write(self.cfg.to_json().encode("utf-8")),
-            )
-        state = self.restore()
+        self.checkpoints.write_config(self.run_config.to_json())
+        state = self.checkpoints.restore(self.trainer)
         itr_state = state["train_iterator"] if state else None
         epoch_itr = self.train_iterator(itr_state["epoch"] if itr_state else 1, load=True)
         if itr_state:
@@ -468,14 +323,14 @@ class Run:
         """TensorBoard and W&B subscribers to seqx_log for the run (rank 0 only)."""
         from seqx.training.loggers import TensorBoardLog, WandbLog
 
-        common = self.cfg.common
+        common = self.common
         loggers: list[Any] = []
         if self.ranks.is_master:
             if common.tensorboard_logdir:
                 loggers.append(TensorBoardLog(common.tensorboard_logdir))
             if common.wandb_project:
-                name = os.path.basename(os.path.abspath(self.save_dir))
-                loggers.append(WandbLog(common.wandb_project, self.cfg.to_dict(), name))
+                name = os.path.basename(os.path.abspath(self.checkpoints.save_dir))
+                loggers.append(WandbLog(common.wandb_project, self.run_config.to_dict(), name))
         for logger in loggers:
             self.pm.register(logger)
         try:
@@ -486,7 +341,7 @@ class Run:
                 logger.close()
 
     def _train(self, epoch_itr: EpochBatchIterator) -> dict[str, Any]:
-        opt = self.cfg.optimization
+        opt = self.opt
         max_epoch = opt.max_epoch
         last_valid: dict[str, Any] | None = None
         with self.stop, self.peers_lost():
@@ -501,8 +356,7 @@ class Run:
                     break
                 loss = valid_stats.get("loss") if valid_stats else None
                 self.trainer.lr_scheduler.step(epoch, loss)
-                sharded = getattr(self.task, "has_sharded_data", lambda split: False)
-                if sharded(self.cfg.dataset.train_subset):  # the next shard, one per epoch
+                if self.task.has_sharded_data(self.data_cfg.train_subset):
                     epoch_itr = self._next_shard(epoch_itr)
         final = {
             "num_updates": self.trainer.num_updates,
@@ -516,7 +370,9 @@ class Run:
         return final
 
 
-def main(run_config: RunConfig, pm: Any = None, stream: TextIO | None = None) -> dict[str, Any]:
+def main(
+    run_config: RunConfig, pm: PluginManager | None = None, stream: TextIO | None = None
+) -> dict[str, Any]:
     """Train as ``seqx train`` does; returns the final stats."""
     if pm is None:
         from seqx.plugins import get_plugin_manager

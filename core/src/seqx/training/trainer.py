@@ -1,161 +1,128 @@
-"""``Trainer``: one update from ``--update-freq`` batches, and the state checkpoints hold."""
+"""``Trainer``: one update from ``--update-freq`` batches, and the state checkpoints hold.
+
+The trainer is built from typed collaborators: the task, model, criterion, optimizer and
+learning-rate schedule the run chose, the :class:`~seqx.training.precision.Precision` that
+``--amp``/``--fp16``/``--bf16`` chose, and its own config section. It knows nothing of
+epochs, validation or checkpoint files: the loop schedules those.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from seqx.config.resolve import RunConfig
-from seqx.data.iterators import EpochBatchIterator
+from seqx.checkpoint import load_model_weights, load_state
+from seqx.criterions.criterion import Criterion
+from seqx.devices import is_out_of_memory, move_to
 from seqx.errors import SeqxError
-from seqx.optim.loss_scaler import DynamicLossScaler, LossScaleTooLow
-from seqx.optim.mixed_precision import MixedPrecisionOptimizer
-from seqx.training.checkpoint_io import load_state
-from seqx.training.components import Chosen, build
+from seqx.models.base_model import BaseModel
+from seqx.optim.loss_scaler import LossScaleTooLow
+from seqx.optim.lr_scheduler import LRScheduler
+from seqx.rng import get_rng_state, set_rng_state
+from seqx.tasks.task import Task
+from seqx.training.config import OptimizationConfig
 from seqx.training.distributed import DistributedModel, Ranks, all_reduce_dict, all_reduce_sum
 from seqx.training.ema import EMA
-from seqx.training.rng import get_rng_state, set_rng_state
+from seqx.training.precision import Precision
 from seqx.training.stats import StatsAccumulator
-from seqx.version import __version__
-
-FORMAT_VERSION = 1
-
-
-def is_out_of_memory(exc: BaseException) -> bool:
-    """Whether ``exc`` is an allocation failure (CUDA's OutOfMemoryError or the CPU's)."""
-    if isinstance(exc, torch.OutOfMemoryError):
-        return True
-    text = str(exc)
-    return "out of memory" in text or "can't allocate memory" in text
-
-
-def move_to(sample: Any, device: torch.device) -> Any:
-    """``sample`` with every tensor on ``device``."""
-    if isinstance(sample, torch.Tensor):
-        return sample.to(device, non_blocking=True)
-    if isinstance(sample, dict):
-        return {k: move_to(v, device) for k, v in sample.items()}
-    if isinstance(sample, list):
-        return [move_to(v, device) for v in sample]
-    return sample
 
 
 class Trainer:
-    """Holds the model, criterion, optimizer and schedule of a run, and steps them."""
+    """Steps the model, criterion, optimizer and schedule of a run."""
 
     def __init__(
         self,
-        run_config: RunConfig,
-        task: Any,
-        model: torch.nn.Module,
-        criterion: torch.nn.Module,
-        optimizer: Chosen,
-        lr_scheduler: Chosen,
+        cfg: OptimizationConfig,
+        task: Task,
+        model: BaseModel,
+        criterion: Criterion,
+        optimizer: Any,
+        lr_scheduler: LRScheduler,
+        precision: Precision,
         device: torch.device,
-        components: dict[str, Chosen],
         ranks: Ranks | None = None,
     ) -> None:
-        self.run_config = run_config
+        """``model`` is on ``device`` and prepared by ``precision``; ``optimizer`` is the one
+        ``precision.build_optimizer`` made (an ``Optimizer`` or a precision wrapper of one)."""
+        self.cfg = cfg
         self.task = task
+        self.model = model
+        self.criterion = criterion.to(device)
+        self.optimizer = optimizer
+        self.lr_scheduler = lr_scheduler
+        self.precision = precision
         self.device = device
         self.ranks = ranks or Ranks(rank=0, world_size=1, local_rank=0)
-        common = run_config.common
-        if sum([common.amp, common.fp16, common.bf16]) > 1:
-            raise SeqxError("choose one of --amp, --fp16 and --bf16")
-        self.half: torch.dtype | None = (
-            torch.float16 if common.fp16 else torch.bfloat16 if common.bf16 else None
-        )
-        self.model = model.to(device)
-        if self.half is not None:
-            self.model = self.model.to(self.half)
-        self.train_model: torch.nn.Module = self.model
+        self.train_model: torch.nn.Module = model
         if self.ranks.world_size > 1:
-            self.train_model = DistributedModel(self.model, device)
-        self._dummy: dict[str, Any] | None = None
-        self.criterion = criterion.to(device)
-        lrs = tuple(run_config.optimization.lr)
-        self.optimizer: Any
-        if self.half is None:
-            self.optimizer = build(optimizer, self.model.parameters(), lrs[0])
-        else:
-            self.optimizer = MixedPrecisionOptimizer(
-                list(self.model.parameters()),
-                lambda params: build(optimizer, params, lrs[0]),
-                self._loss_scaler() if self.half == torch.float16 else None,
-            )
-        self.lr_scheduler = build(lr_scheduler, self.optimizer, lrs)
+            self.train_model = DistributedModel(model, device)
         self.ema: EMA | None = None
-        opt = run_config.optimization
-        if opt.ema_decay > 0:
-            self.ema = EMA(self._param_names(), self._weights(), opt.ema_decay)
-        self.components = components
+        if cfg.ema_decay > 0:
+            self.ema = EMA(self._param_names(), self._weights(), cfg.ema_decay)
+        self._dummy: dict[str, Any] | None = None
         self.num_updates = 0
-        self.clip_norm = run_config.optimization.clip_norm
-        self.amp_dtype: torch.dtype | None = None
-        if run_config.common.amp:
-            self.amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
-            if self.amp_dtype == torch.float16:
-                self.optimizer.scaler = torch.amp.GradScaler(device.type)
         self.nonfinite = 0
         self.ooms = 0
         self.nonfinite_in_a_row = 0
         self.last_checkpoint: str | None = None
-        self.say: Any = lambda line: None
+        self.say: Callable[[str], None] = lambda line: None
         self.interval = StatsAccumulator()
         self.epoch_stats = StatsAccumulator()
         self.start_time = time.perf_counter()
         self.wall_offset = 0.0
 
-    def _loss_scaler(self) -> DynamicLossScaler:
-        common = self.run_config.common
-        window = common.fp16_scale_window
-        if window is None:
-            freq = self.run_config.optimization.update_freq[0]
-            window = max(1, int(2**14 / self.ranks.world_size / freq))
-        return DynamicLossScaler(
-            init_scale=common.fp16_init_scale,
-            scale_window=window,
-            tolerance=common.fp16_scale_tolerance,
-            threshold=common.threshold_loss_scale,
-            min_loss_scale=common.min_loss_scale,
-        )
-
     # -- stepping ----------------------------------------------------------------------
 
-    def autocast(self) -> Any:
-        """The autocast context of ``--amp`` (a no-op without it)."""
-        if self.amp_dtype is None:
-            return contextlib.nullcontext()
-        return torch.autocast(self.device.type, dtype=self.amp_dtype)
+    def autocast(self) -> contextlib.AbstractContextManager[Any]:
+        """The precision's context for forward passes."""
+        return self.precision.autocast()
 
     def train_step(self, samples: list[dict[str, Any]]) -> None:
         """Forward/backward over ``samples`` (one update), then clip and step."""
         started = time.perf_counter()
         self.optimizer.zero_grad()
+        done = self._forward_backward(samples)
+        if done is None:
+            return
+        logs, sample_size = done
+        world = self.ranks.world_size
+        total: float = sample_size
+        if world > 1:
+            total = all_reduce_sum([float(sample_size)], self.device)[0]
+        if total == 0:
+            return
+        self.optimizer.unscale_grads()
+        # DDP averages the ranks' gradients; the sum over ranks is normalized by the
+        # sample size of all of them
+        self.optimizer.multiply_grads(world / float(total))
+        gnorm = float(self.optimizer.clip_grad_norm(self.cfg.clip_norm))
+        if not math.isfinite(gnorm):
+            self._nonfinite_gradient(gnorm)
+            return
+        self.nonfinite_in_a_row = 0
+        self.optimizer.step()
+        self._after_update()
+        self._count(logs, gnorm, time.perf_counter() - started)
+
+    def _forward_backward(
+        self, samples: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], int] | None:
+        """The logging outputs and summed sample size of ``samples``' backward passes; None
+        when a batch ran out of memory (the update is skipped)."""
         logs, sample_size = [], 0
         world = self.ranks.world_size
         for i, sample in enumerate(samples):
             ignore = not sample
-            if ignore:
-                if world == 1:
-                    continue
-                # every rank must join each gradient all-reduce: a rank whose shard ran
-                # out of batches computes a batch it has seen, with its loss times zero
-                if self._dummy is None:
-                    raise SeqxError(
-                        f"rank {self.ranks.rank} got no batch to train on; the data has fewer "
-                        "batches than there are processes: lower --max-tokens or use fewer "
-                        "processes"
-                    )
-                sample = self._dummy
-            else:
-                sample = move_to(sample, self.device)
-                if self._dummy is None:
-                    self._dummy = sample
+            if ignore and world == 1:
+                continue
+            sample = self._dummy_batch() if ignore else move_to(sample, self.device)
+            if self._dummy is None:
+                self._dummy = sample
             is_last = i == len(samples) - 1
             sync = contextlib.nullcontext()
             if world > 1 and not is_last:
@@ -174,54 +141,52 @@ class Trainer:
                 if not is_out_of_memory(exc):
                     raise
                 self.out_of_memory(sample, exc)
-                return
+                return None
             if not ignore:
                 logs.append(log)
                 sample_size += size
-        total: float = sample_size
-        if world > 1:
-            total = all_reduce_sum([float(sample_size)], self.device)[0]
-        if total == 0:
-            return
-        self.optimizer.unscale_grads()
-        # DDP averages the ranks' gradients; the sum over ranks is normalized by the
-        # sample size of all of them
-        self.optimizer.multiply_grads(world / float(total))
-        grad_norm = self.optimizer.clip_grad_norm(self.clip_norm)
-        gnorm = float(grad_norm)
-        if not math.isfinite(gnorm) and self.optimizer.scaler is not None:
-            self.optimizer.step()  # the scaler skips the update and lowers the scale
-            return
-        if not math.isfinite(gnorm) and getattr(self.optimizer, "loss_scaler", None):
-            try:
-                self.optimizer.overflow()
-            except LossScaleTooLow as exc:
-                last = self.last_checkpoint or "none was written yet"
-                raise SeqxError(
-                    f"{exc} (update {self.num_updates + 1}). The last good checkpoint is {last}; "
-                    "resume from it with a lower --lr or in float32"
-                ) from None
-            self.say(
-                f"overflow at update {self.num_updates + 1}: the update is skipped and the "
-                f"loss scale lowered to {self.optimizer.loss_scaler.scale:g}"
+        return logs, sample_size
+
+    def _dummy_batch(self) -> dict[str, Any]:
+        """Every rank must join each gradient all-reduce: a rank whose shard ran out of
+        batches computes a batch it has seen, with its loss times zero."""
+        if self._dummy is None:
+            raise SeqxError(
+                f"rank {self.ranks.rank} got no batch to train on; the data has fewer "
+                "batches than there are processes: lower --max-tokens or use fewer processes"
             )
+        return self._dummy
+
+    def _nonfinite_gradient(self, gnorm: float) -> None:
+        update = self.num_updates + 1
+        try:
+            note = self.precision.overflow(self.optimizer, update)
+        except LossScaleTooLow as exc:
+            last = self.last_checkpoint or "none was written yet"
+            raise SeqxError(
+                f"{exc} (update {update}). The last good checkpoint is {last}; "
+                "resume from it with a lower --lr or in float32"
+            ) from None
+        if note is not None:
+            if note:
+                self.say(note)
             return
-        if not math.isfinite(gnorm):
-            self.optimizer.zero_grad()
-            self.skip_nonfinite(gnorm)
-            return
-        self.nonfinite_in_a_row = 0
-        self.optimizer.step()
+        self.optimizer.zero_grad()
+        self.skip_nonfinite(gnorm)
+
+    def _after_update(self) -> None:
         self.num_updates += 1
         if self.ema is not None:
-            if self.num_updates <= self.run_config.optimization.ema_start_update:
+            if self.num_updates <= self.cfg.ema_start_update:
                 self.ema.reset(self._weights())
             else:
                 self.ema.step(self._weights())
         self.lr_scheduler.step_update(self.num_updates)
         self.model.set_num_updates(self.num_updates)  # type: ignore[operator]
-        elapsed = time.perf_counter() - started
-        clipped = int(self.clip_norm > 0 and gnorm > self.clip_norm)
+
+    def _count(self, logs: list[dict[str, Any]], gnorm: float, elapsed: float) -> None:
+        clip_norm = self.cfg.clip_norm
+        clipped = int(clip_norm > 0 and gnorm > clip_norm)
         for acc in (self.interval, self.epoch_stats):
             acc.add(logs)
             acc.updates += 1
@@ -252,7 +217,7 @@ class Trainer:
         """Count an update skipped for a NaN/inf loss or gradient; stop after too many."""
         self.nonfinite += 1
         self.nonfinite_in_a_row += 1
-        limit = self.run_config.optimization.max_nonfinite_updates
+        limit = self.cfg.max_nonfinite_updates
         update = self.num_updates + 1
         self.say(
             f"skipped update {update}: the gradient norm is {gnorm} "
@@ -274,12 +239,14 @@ class Trainer:
             _, _, log = self.task.valid_step(sample, self.model, self.criterion)
         return log
 
+    # -- stats -------------------------------------------------------------------------
+
     def wall(self) -> float:
         """Seconds of training so far, across restarts."""
         return self.wall_offset + time.perf_counter() - self.start_time
 
     def get_lr(self) -> float:
-        return self.optimizer.get_lr()
+        return float(self.optimizer.get_lr())
 
     def global_sums(self, acc: StatsAccumulator) -> dict[str, float]:
         """``acc``'s sums over every rank (a collective: all ranks call it together)."""
@@ -293,38 +260,25 @@ class Trainer:
         sums = self.global_sums(acc)
         stats = self.task.reduce_metrics([sums], self.criterion)
         stats.update(acc.throughput(self.get_lr(), self.num_updates, self.wall(), sums))
-        if self.optimizer.scaler is not None:
-            stats["loss_scale"] = float(self.optimizer.scaler.get_scale())
-        elif getattr(self.optimizer, "loss_scaler", None) is not None:
-            stats["loss_scale"] = self.optimizer.loss_scaler.scale
+        scale = self.precision.loss_scale(self.optimizer)
+        if scale is not None:
+            stats["loss_scale"] = scale
         return stats
 
-    # -- checkpoints -------------------------------------------------------------------
+    # -- checkpoint state --------------------------------------------------------------
 
-    def state_dict(
-        self,
-        epoch_itr: EpochBatchIterator,
-        best: dict[str, Any] | None,
-        extra: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """Everything needed to resume: plain data and tensors only.
-
-        ``extra`` is the training loop's own state (kept under ``trainer``).
-        """
+    def checkpoint_parts(self) -> dict[str, Any]:
+        """The trainer's share of a checkpoint (see :func:`seqx.checkpoint.build_state`):
+        model, moving average, optimizer and schedule states, and its own counters under
+        ``trainer``."""
+        model_state = self.precision.model_state_dict(self.model, self.optimizer)
         return {
-            "format_version": FORMAT_VERSION,
-            "seqx_version": __version__,
-            "config": self.run_config.to_dict(),
-            "components": {k: c.provenance() for k, c in self.components.items()},
-            "model": (model_state := self.model_state_dict()),
-            **({"ema": self.ema.state_dict(model_state)} if self.ema is not None else {}),
+            "model": model_state,
+            "ema": self.ema.state_dict(model_state) if self.ema is not None else None,
             "optimizer": self.optimizer.state_dict(),
             "lr_scheduler": self.lr_scheduler.state_dict(),
             "trainer": {
                 "num_updates": self.num_updates,
-                "epoch": epoch_itr.epoch,
-                "train_iterator": epoch_itr.state_dict(),
-                "best": best,
                 "rng": get_rng_state(),
                 "wall": self.wall(),
                 "nonfinite": self.nonfinite,
@@ -332,7 +286,6 @@ class Trainer:
                     "interval": self.interval.state_dict(),
                     "epoch": self.epoch_stats.state_dict(),
                 },
-                **(extra or {}),
             },
         }
 
@@ -341,53 +294,26 @@ class Trainer:
 
     def _weights(self) -> list[torch.Tensor]:
         """The trained parameters (the float32 master copy under --fp16/--bf16)."""
-        if self.half is not None:
-            return list(self.optimizer.master_values())
-        return [p for p in self.model.parameters() if p.requires_grad]
+        return self.precision.trained_weights(self.model, self.optimizer)
 
-    def model_state_dict(self) -> dict[str, Any]:
-        """The model's state; in float32 (the master weights) under --fp16/--bf16."""
-        state = self.model.state_dict()
-        if self.half is None:
-            return state
-        for name, value in zip(self._param_names(), self.optimizer.master_values()):
-            state[name] = value.detach().clone()
-        return {
-            k: v.float() if torch.is_tensor(v) and v.dtype == self.half else v
-            for k, v in state.items()
-        }
-
-    def load_model_weights(self, path: str) -> dict[str, Any]:
+    def load_model_weights(self, path: str, arch: str | None = None) -> dict[str, Any]:
         """Load only the model weights of checkpoint ``path``; returns the whole state."""
         state = load_state(path)
-        saved = (state.get("config") or {}).get("model") or {}
-        current = self.run_config.sections["model"]
-        try:
-            upgrade = getattr(self.model, "upgrade_state_dict", None)
-            model_state = upgrade(dict(state["model"])) if upgrade else state["model"]
-            self.model.load_state_dict(model_state)
-            if self.half is not None:  # the exact float32 weights, not the rounded ones
-                self.optimizer.load_master([model_state[n] for n in self._param_names()])
-        except RuntimeError as exc:
-            was = saved.get("_arch") or saved.get("_name")
-            now = current.arch or current.name
-            raise SeqxError(
-                f"checkpoint '{path}' does not fit this model: it was trained with --arch {was} "
-                f"and these options, and this run builds --arch {now} "
-                f"({str(exc).splitlines()[0]}); use a matching --arch or another --save-dir"
-            ) from None
+        weights = load_model_weights(self.model, state, path, arch=arch)
+        self.precision.load_weights(self.optimizer, [weights[n] for n in self._param_names()])
         return state
 
     def load_checkpoint(
         self,
+        state: dict[str, Any],
         path: str,
         reset_optimizer: bool = False,
         reset_lr_scheduler: bool = False,
         reset_meters: bool = False,
-    ) -> dict[str, Any]:
-        """Restore model, optimizer, schedule, counters, meters and RNGs (less what the
-        ``reset_*`` flags exclude); return the trainer state."""
-        state = self.load_model_weights(path)
+    ) -> None:
+        """Restore optimizer, schedule, counters, meters and RNGs from checkpoint ``state``
+        (read from ``path``, model weights already loaded), less what the ``reset_*``
+        flags exclude."""
         trainer = state["trainer"]
         if not reset_optimizer:
             try:
@@ -412,4 +338,3 @@ class Trainer:
             self.epoch_stats.load_state_dict(meters["epoch"])
         self.lr_scheduler.step_update(self.num_updates)
         self.model.set_num_updates(self.num_updates)  # type: ignore[operator]
-        return trainer

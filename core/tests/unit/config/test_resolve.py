@@ -65,9 +65,9 @@ def registry(seqx_plugins):
 
 def test_precedence_flag_over_arch_over_dataclass(registry):
     sel = [select(registry, MODEL, "m_bigger")]
-    assert build(sel, {}).model == ModelCfg(dim=128, betas=(0.8, 0.9))
-    assert build(sel, {"dim": 3}).model.dim == 3
-    assert build([select(registry, MODEL, "m")], {}).model == ModelCfg()
+    assert build(sel, {}).sections["model"].config == ModelCfg(dim=128, betas=(0.8, 0.9))
+    assert build(sel, {"dim": 3}).sections["model"].config.dim == 3
+    assert build([select(registry, MODEL, "m")], {}).sections["model"].config == ModelCfg()
 
 
 def test_arch_default_that_is_not_a_field(registry):
@@ -82,9 +82,13 @@ def test_arch_default_that_is_not_a_field(registry):
 def test_shared_field_sets_every_component_and_keeps_own_defaults(registry):
     sel = [select(registry, MODEL, "m"), select(registry, OPT, "o")]
     cfg = build(sel, {})
-    assert cfg.model.lr == (1.0,) and cfg.optimizer.lr == (0.5,)
+    assert cfg.sections["model"].config.lr == (1.0,) and cfg.sections["optimizer"].config.lr == (
+        0.5,
+    )
     cfg = build(sel, {"lr": (0.1,)})
-    assert cfg.model.lr == (0.1,) and cfg.optimizer.lr == (0.1,)
+    assert cfg.sections["model"].config.lr == (0.1,) and cfg.sections["optimizer"].config.lr == (
+        0.1,
+    )
 
 
 def test_shared_field_with_conflicting_types(registry):
@@ -113,9 +117,11 @@ def test_json_round_trip_and_replay(registry, tmp_path):
     assert data["model"]["_name"] == "m" and data["model"]["_arch"] == "m_big"
     replayed = build(sel, {}, replay=data)
     assert replayed.to_dict() == cfg.to_dict()
-    assert replayed.model.betas == (0.8, 0.9)  # a tuple again, not a list
-    assert build(sel, {"dim": 6}, replay=data).model.dim == 6  # flags override the file
-    assert config_from_dict(ModelCfg, data["model"]) == cfg.model
+    assert replayed.sections["model"].config.betas == (0.8, 0.9)  # a tuple again, not a list
+    assert (
+        build(sel, {"dim": 6}, replay=data).sections["model"].config.dim == 6
+    )  # flags override the file
+    assert config_from_dict(ModelCfg, data["model"]) == cfg.sections["model"].config
     assert isinstance(cfg, RunConfig)
 
 

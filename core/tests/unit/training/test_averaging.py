@@ -1,10 +1,10 @@
 import pytest
 import torch
 
+from seqx.checkpoint.files import save_state
 from seqx.cli.main import main
 from seqx.errors import SeqxError
 from seqx.training.averaging import average_checkpoints, last_checkpoints
-from seqx.training.checkpoint_io import save_state
 
 
 def write(folder, name, value, steps=3):

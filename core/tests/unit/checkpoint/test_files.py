@@ -5,8 +5,8 @@ import pickle
 import pytest
 import torch
 
+from seqx.checkpoint.files import atomic_write, load_state, save_state
 from seqx.errors import SeqxError
-from seqx.training.checkpoint_io import atomic_write, load_state, save_state
 
 
 def test_round_trip_with_weights_only(tmp_path):
@@ -61,7 +61,7 @@ def test_a_full_disk_keeps_the_previous_checkpoint(tmp_path):
 
 
 def test_copies_are_independent_of_later_saves(tmp_path):
-    from seqx.training.checkpoint_io import copy_atomic
+    from seqx.checkpoint.files import copy_atomic
 
     first = str(tmp_path / "checkpoint_1_2.pt")
     last = str(tmp_path / "checkpoint_last.pt")

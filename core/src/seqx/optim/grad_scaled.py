@@ -1,0 +1,66 @@
+"""``GradScaledOptimizer``: ``--amp`` in float16 (CUDA), an optimizer stepped through torch's
+``GradScaler``, which scales the loss and skips the updates whose gradients overflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from seqx.optim.optimizer import Optimizer
+
+
+class GradScaledOptimizer:
+    """The :class:`Optimizer` interface over ``inner``, with the loss scaled by ``scaler``."""
+
+    def __init__(self, inner: Optimizer, scaler: torch.amp.GradScaler) -> None:
+        self.inner = inner
+        self.scaler = scaler
+        self.params = inner.params
+
+    @property
+    def optimizer(self) -> torch.optim.Optimizer:
+        return self.inner.optimizer
+
+    @property
+    def param_groups(self) -> list[dict[str, Any]]:
+        return self.inner.param_groups
+
+    def get_lr(self) -> float:
+        return self.inner.get_lr()
+
+    def set_lr(self, lr: float) -> None:
+        self.inner.set_lr(lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        return self.inner.state_dict()
+
+    def load_state_dict(
+        self, state_dict: dict[str, Any], optimizer_overrides: dict[str, Any] | None = None
+    ) -> None:
+        self.inner.load_state_dict(state_dict, optimizer_overrides)
+
+    def backward(self, loss: Tensor) -> None:
+        self.scaler.scale(loss).backward()
+
+    def unscale_grads(self) -> None:
+        self.scaler.unscale_(self.inner.optimizer)
+
+    def multiply_grads(self, c: float | Tensor) -> None:
+        self.inner.multiply_grads(c)
+
+    def clip_grad_norm(self, max_norm: float) -> Tensor:
+        return self.inner.clip_grad_norm(max_norm)
+
+    def step(self) -> None:
+        """Step unless the gradients overflowed; then let the scaler adjust its scale."""
+        self.scaler.step(self.inner.optimizer)
+        self.scaler.update()
+
+    def zero_grad(self) -> None:
+        self.inner.zero_grad()
+
+    def loss_scale(self) -> float:
+        """The current scale of the loss."""
+        return float(self.scaler.get_scale())

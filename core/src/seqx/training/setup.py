@@ -1,0 +1,58 @@
+"""Building a training run's parts from its resolved configuration: the chosen components,
+the task, and a :class:`Trainer` with its model, criterion, precision, optimizer and
+learning-rate schedule."""
+
+from __future__ import annotations
+
+import torch
+
+from seqx.config.resolve import RunConfig
+from seqx.registry import Registry
+from seqx.tasks.task import Task
+from seqx.training.components import SECTION_KINDS, Chosen, build, chosen
+from seqx.training.config import CommonConfig, OptimizationConfig
+from seqx.training.distributed import Ranks
+from seqx.training.precision import choose_precision
+from seqx.training.trainer import Trainer
+
+
+def choose_components(registry: Registry, run_config: RunConfig) -> dict[str, Chosen]:
+    """Section -> the component ``run_config`` chose for it, with its config."""
+    return {
+        section: chosen(registry, run_config, section, kind)
+        for section, kind in SECTION_KINDS.items()
+        if section in run_config.sections
+    }
+
+
+def setup_task(run_config: RunConfig, components: dict[str, Chosen]) -> Task:
+    """The chosen task, set up with the chosen dataset format."""
+    fmt = build(components["dataset_format"])
+    task_cls = components["task"].load()
+    task: Task = task_cls.setup_task(run_config.sections["task"].config, dataset_format=fmt)
+    return task
+
+
+def build_trainer(
+    run_config: RunConfig,
+    components: dict[str, Chosen],
+    task: Task,
+    device: torch.device,
+    ranks: Ranks,
+) -> Trainer:
+    """The task's model and criterion, on ``device`` in the chosen precision, with the
+    chosen optimizer and schedule, in a :class:`Trainer`."""
+    common = run_config.section(CommonConfig, "common")
+    opt = run_config.section(OptimizationConfig, "optimization")
+    model = task.build_model(run_config.sections["model"].config, components["model"].load())
+    criterion = task.build_criterion(
+        run_config.sections["criterion"].config, components["criterion"].load()
+    )
+    precision = choose_precision(common, device, ranks.world_size, opt.update_freq[0])
+    model = precision.prepare_model(model.to(device))
+    lrs = tuple(opt.lr)
+    optimizer = precision.build_optimizer(
+        model, lambda params: build(components["optimizer"], params, lrs[0])
+    )
+    lr_scheduler = build(components["lr_scheduler"], optimizer, lrs)
+    return Trainer(opt, task, model, criterion, optimizer, lr_scheduler, precision, device, ranks)
