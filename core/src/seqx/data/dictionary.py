@@ -24,12 +24,6 @@ SPACE = re.compile(r"\s+")
 OVERWRITE = "#fairseq:overwrite"
 
 
-def dictionary_file(lang: str | None) -> str:
-    """The dictionary's name in a data folder: ``dict.LANG.txt``, or ``dict.txt`` without a
-    language (fairseq's language-model layout)."""
-    return f"dict.{lang}.txt" if lang else "dict.txt"
-
-
 def tokenize_line(line: str) -> list[str]:
     """Split ``line`` on runs of white space."""
     return SPACE.sub(" ", line).strip().split()

@@ -1,4 +1,4 @@
-"""Reading input text: existence, UTF-8, line counts and byte ranges for workers."""
+"""Input text files: their names, existence, UTF-8, line counts, byte ranges for workers."""
 
 from __future__ import annotations
 
@@ -51,3 +51,22 @@ def read_lines(path: str, start: int, end: int) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return [line.rstrip("\r") for line in lines]
+
+
+def lang_file(prefix: str, lang: str) -> str:
+    """The input file of ``lang``: ``PREFIX.LANG``, or ``PREFIX`` itself without a language."""
+    return f"{prefix}.{lang}" if lang else prefix
+
+
+def lang_label(lang: str) -> str:
+    """How log lines name ``lang``."""
+    return lang or "text"
+
+
+def concatenate(parts: list[tuple[str, int, int]], dest: str) -> None:
+    """Write the byte ranges ``parts`` (path, start, end) one after the other into ``dest``."""
+    with open(dest, "wb") as out:
+        for path, a, b in parts:
+            with open(path, "rb") as f:
+                f.seek(a)
+                out.write(f.read(b - a))

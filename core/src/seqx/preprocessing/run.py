@@ -9,7 +9,6 @@ output (the next run clears the stale staging folder).
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import shutil
 import time
@@ -21,14 +20,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seqx.config.resolve import SectionConfig
-from seqx.data.dictionary import Dictionary, dictionary_file
+from seqx.data.dictionary import Dictionary
+from seqx.data.folder import MANIFEST, dictionary_file, write_manifest
 from seqx.data.text_pipeline import ComponentSpec
 from seqx.errors import SeqxError
 from seqx.preprocessing.config import PreprocessConfig
-from seqx.preprocessing.files import check_text_file, chunk_offsets
+from seqx.preprocessing.files import (
+    check_text_file,
+    chunk_offsets,
+    concatenate,
+    lang_file,
+    lang_label,
+)
+from seqx.preprocessing.subwords import model_fields, prepare_bpe
 from seqx.preprocessing.workers import BinarizeTask, EncodeTask, binarize_chunk, encode_chunk
 
-MANIFEST = "preprocess.json"
 STAGING_PREFIX = ".staging-"
 
 
@@ -102,16 +108,6 @@ def _validate(cfg: PreprocessConfig, bpe: ComponentSpec | None) -> list[str]:
     return [lang for lang in (cfg.source_lang, cfg.target_lang) if lang]
 
 
-def lang_file(prefix: str, lang: str) -> str:
-    """The input file of ``lang``: ``PREFIX.LANG``, or ``PREFIX`` itself without a language."""
-    return f"{prefix}.{lang}" if lang else prefix
-
-
-def lang_label(lang: str) -> str:
-    """How log lines name ``lang``."""
-    return lang or "text"
-
-
 def output_prefix(cfg: PreprocessConfig, split: str, lang: str) -> str:
     """fairseq's name for a split: ``train.de-en.de`` (``train.de-None.de`` with only source,
     ``train`` with only source and no language)."""
@@ -127,11 +123,6 @@ def clear_stale_staging(destdir: str) -> None:
         for name in os.listdir(destdir):
             if name.startswith(STAGING_PREFIX):
                 shutil.rmtree(os.path.join(destdir, name), ignore_errors=True)
-
-
-def _model_fields(bpe: ComponentSpec) -> tuple[str, ...]:
-    cls = bpe.entry.load()
-    return tuple(getattr(cls, "model_files", ()))
 
 
 def preprocess(
@@ -169,7 +160,7 @@ def preprocess(
     fmt_obj: Any = fmt.build()
     try:
         with _executor(cfg.workers) as ex:
-            bpes = _prepare_bpe(cfg, langs, splits, staging, tokenizer, bpe, ex, log)
+            bpes = prepare_bpe(cfg, langs, splits, staging, tokenizer, bpe, ex, log)
             encoded, word_counts = _encode(cfg, langs, splits, staging, tokenizer, bpes, ex)
             dicts = _dictionaries(cfg, langs, word_counts, staging, log)
             report.dictionaries = {lang: len(d) for lang, d in dicts.items()}
@@ -189,78 +180,6 @@ def preprocess(
     report.seconds = time.perf_counter() - start_time
     log(f"wrote {destdir} in {report.seconds:.1f}s")
     return report
-
-
-def _prepare_bpe(
-    cfg: PreprocessConfig,
-    langs: list[str],
-    splits: list[tuple[str, str, str]],
-    staging: str,
-    tokenizer: ComponentSpec | None,
-    bpe: ComponentSpec | None,
-    ex: Executor,
-    log: Callable[[str], None],
-) -> dict[str, ComponentSpec]:
-    """One BPE spec per language, with its model file inside the staging folder."""
-    if bpe is None:
-        return {}
-    fields = _model_fields(bpe)
-    given = {f: getattr(bpe.config, f, None) for f in fields}
-    if all(given.values()) and fields:
-        config = bpe.config
-        for f, path in given.items():
-            assert path is not None
-            if not os.path.isfile(path):
-                raise SeqxError(f"--{f.replace('_', '-')}: '{path}' does not exist")
-            copy = os.path.join(staging, os.path.basename(path))
-            shutil.copyfile(path, copy)
-            config = dataclasses.replace(config, **{f: copy})
-        return dict.fromkeys(langs, ComponentSpec(bpe.entry, config))
-    if cfg.bpe_vocab_size is None:
-        raise SeqxError(
-            f"--bpe {bpe.entry.name} needs a model: give "
-            + " ".join(f"--{f.replace('_', '-')}" for f in fields)
-            + " or learn one with --bpe-vocab-size N"
-        )
-    if not cfg.trainpref:
-        raise SeqxError("learning a subword model (--bpe-vocab-size) needs --trainpref")
-    cls = bpe.entry.load()
-    train_text = {}
-    for lang in langs:
-        path = lang_file(cfg.trainpref, lang)
-        if tokenizer is not None:  # learn on what the subword model will see
-            learn_path = os.path.join(staging, f"learn.{lang_label(lang)}")
-            tasks = [
-                EncodeTask(path, a, b, f"{learn_path}.{i}", tokenizer, None, False)
-                for i, (a, b) in enumerate(chunk_offsets(path, cfg.workers))
-            ]
-            list(ex.map(encode_chunk, tasks))
-            _concatenate([(t.out, 0, os.path.getsize(t.out)) for t in tasks if t.out], learn_path)
-            path = learn_path
-        train_text[lang] = path
-    name = bpe.entry.name
-    out: dict[str, ComponentSpec] = {}
-    if cfg.bpe_joint:
-        log(f"learning a joint {name} model of {cfg.bpe_vocab_size} units")
-        learned = cls.learn(
-            bpe.config,
-            list(train_text.values()),
-            os.path.join(staging, name),
-            cfg.bpe_vocab_size,
-            cfg.workers,
-        )
-        return dict.fromkeys(langs, ComponentSpec(bpe.entry, learned))
-    for lang, path in train_text.items():
-        log(f"learning a {name} model of {cfg.bpe_vocab_size} units for {lang_label(lang)}")
-        learned = cls.learn(
-            bpe.config,
-            [path],
-            os.path.join(staging, f"{name}.{lang}" if lang else name),
-            cfg.bpe_vocab_size,
-            cfg.workers,
-        )
-        out[lang] = ComponentSpec(bpe.entry, learned)
-    return out
 
 
 def _encode(
@@ -371,7 +290,7 @@ def _binarize(
             final_lang[final] = lang
             parts = chunks[split, lang]
             if fmt_obj.stores_text:
-                _concatenate(parts, final)
+                concatenate(parts, final)
             for i, (path, a, b) in enumerate(parts):
                 out = None if fmt_obj.stores_text else f"{final}.part{i}"
                 task = BinarizeTask(path, a, b, out, dicts[lang], fmt)
@@ -397,14 +316,6 @@ def _binarize(
     return stats
 
 
-def _concatenate(parts: list[tuple[str, int, int]], dest: str) -> None:
-    with open(dest, "wb") as out:
-        for path, a, b in parts:
-            with open(path, "rb") as f:
-                f.seek(a)
-                out.write(f.read(b - a))
-
-
 def _publish(
     cfg: PreprocessConfig,
     langs: list[str],
@@ -424,7 +335,7 @@ def _publish(
         bpe_record = {}
         for lang, spec in bpes.items():
             config = spec.config
-            for name in _model_fields(spec):
+            for name in model_fields(spec):
                 path = getattr(config, name)
                 names.append(os.path.basename(path))
                 config = dataclasses.replace(config, **{name: os.path.basename(path)})
@@ -447,9 +358,4 @@ def _publish(
             for split, by_lang in report.splits.items()
         },
     }
-    tmp = os.path.join(staging, MANIFEST)
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, os.path.join(cfg.destdir, MANIFEST))
+    write_manifest(cfg.destdir, manifest)

@@ -10,30 +10,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from seqx.data.dictionary import Dictionary, dictionary_file
+from seqx.data.dictionary import Dictionary
+from seqx.data.folder import data_paths, load_dictionary, monolingual_language
 from seqx.data.monolingual_dataset import MonolingualDataset
 from seqx.data.token_block_dataset import TokenBlockDataset
 from seqx.errors import SeqxError
 from seqx.tasks.language_modeling_config import LanguageModelingConfig
 from seqx.tasks.task import Task
-from seqx.tasks.translation import data_paths, read_manifest
-
-
-def language_of(path: str) -> str | None:
-    """The language of a monolingual data folder: None for fairseq's ``dict.txt`` layout."""
-    if os.path.isfile(os.path.join(path, "dict.txt")):
-        return None
-    lang = read_manifest(path).get("source_lang")
-    if lang:
-        return str(lang)
-    dicts = sorted(n for n in os.listdir(path) if n.startswith("dict.") and n.endswith(".txt"))
-    if len(dicts) == 1:
-        return dicts[0][len("dict.") : -len(".txt")]
-    found = f" (it holds {', '.join(dicts)})" if dicts else ""
-    raise SeqxError(
-        f"data folder '{path}' has no dict.txt{found}: make it with seqx preprocess "
-        "--only-source --trainpref TEXT --destdir DIR"
-    )
 
 
 class LanguageModelingTask(Task):
@@ -58,10 +41,8 @@ class LanguageModelingTask(Task):
         if cfg.tokens_per_sample < 1:
             raise SeqxError(f"--tokens-per-sample must be at least 1, got {cfg.tokens_per_sample}")
         path = data_paths(cfg.data)[0]
-        lang = language_of(path)
-        dictionary = Dictionary.load(os.path.join(path, dictionary_file(lang)))
-        if cfg.max_target_positions is None:
-            cfg.max_target_positions = cfg.tokens_per_sample
+        lang = monolingual_language(path)
+        dictionary = load_dictionary(path, lang)
         return cls(cfg, dictionary, kwargs.get("dataset_format"), lang=lang)
 
     @property

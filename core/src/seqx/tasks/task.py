@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
+from torch import nn
 
 from seqx.data.batching import batch_by_size, filter_by_size
 from seqx.data.iterators import EpochBatchIterator
 from seqx.data.numpy_seed import numpy_seed
 from seqx.errors import SeqxError
+
+if TYPE_CHECKING:
+    from seqx.criterions.criterion import Criterion
+    from seqx.generation.sequence_generator import SequenceGenerator
+    from seqx.models.base_model import EncoderDecoderModel
 
 
 def resolve_max_positions(*limits: Any) -> Any:
@@ -60,6 +66,10 @@ class Task:
         if split not in self.datasets:
             raise SeqxError(f"split '{split}' is not loaded; load_dataset('{split}') first")
         return self.datasets[split]
+
+    def has_sharded_data(self, split: str) -> bool:
+        """Whether ``split`` comes in shards, one per epoch (``DATA1:DATA2``)."""
+        return False
 
     def max_positions(self) -> Any:
         """The longest inputs the task allows (None: no limit)."""
@@ -128,15 +138,15 @@ class Task:
     def train_step(
         self,
         sample: dict[str, Any],
-        model: Any,
-        criterion: Any,
+        model: nn.Module,
+        criterion: Criterion,
         optimizer: Any,
         update_num: int,
         ignore_grad: bool = False,
     ) -> tuple[torch.Tensor, int, dict[str, Any]]:
         """Forward and backward on one batch."""
         model.train()
-        model.set_num_updates(update_num)
+        model.set_num_updates(update_num)  # type: ignore[operator]
         loss, sample_size, logging_output = criterion(model, sample)
         if ignore_grad:
             loss = loss * 0
@@ -144,7 +154,7 @@ class Task:
         return loss, sample_size, logging_output
 
     def valid_step(
-        self, sample: dict[str, Any], model: Any, criterion: Any
+        self, sample: dict[str, Any], model: nn.Module, criterion: Criterion
     ) -> tuple[torch.Tensor, int, dict[str, Any]]:
         """Loss on one validation batch."""
         model.eval()
@@ -152,8 +162,12 @@ class Task:
             return criterion(model, sample)
 
     def inference_step(
-        self, generator: Any, models: list[Any], sample: dict[str, Any], prefix_tokens: Any = None
-    ) -> Any:
+        self,
+        generator: SequenceGenerator,
+        models: list[EncoderDecoderModel],
+        sample: dict[str, Any],
+        prefix_tokens: torch.Tensor | None = None,
+    ) -> list[list[dict[str, Any]]]:
         """Generate hypotheses for ``sample``."""
         with torch.no_grad():
             return generator.generate(models, sample, prefix_tokens=prefix_tokens)

@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 from seqx.data.dictionary import Dictionary
+from seqx.data.folder import (
+    data_paths,
+    folder_pipeline,
+    language_pair,
+    load_dictionary,
+    read_manifest,
+)
 from seqx.data.language_pair_dataset import LanguagePairDataset
 from seqx.errors import SeqxError
 from seqx.tasks.task import Task
 from seqx.tasks.translation_config import TranslationConfig
-
-MANIFEST = "preprocess.json"
-
-
-def read_manifest(path: str) -> dict[str, Any]:
-    """The ``preprocess.json`` of a data folder ({} when absent, e.g. fairseq's data-bin)."""
-    manifest = os.path.join(path, MANIFEST)
-    if not os.path.isfile(manifest):
-        return {}
-    try:
-        with open(manifest, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SeqxError(f"cannot read '{manifest}': {exc}") from None
-
-
-def infer_language_pair(path: str) -> tuple[str, str] | None:
-    """The (source, target) of files named ``SPLIT.SRC-TGT.LANG`` in ``path``."""
-    for name in sorted(os.listdir(path)):
-        parts = name.split(".")
-        if len(parts) >= 3 and len(parts[1].split("-")) == 2:
-            src, tgt = parts[1].split("-")
-            if src and tgt and tgt != "None":
-                return src, tgt
-    return None
 
 
 class TranslationTask(Task):
@@ -60,42 +41,19 @@ class TranslationTask(Task):
         paths = data_paths(cfg.data)
         src, tgt = cfg.source_lang, cfg.target_lang
         if src is None or tgt is None:
-            manifest = read_manifest(paths[0])
-            pair = (
-                (manifest.get("source_lang"), manifest.get("target_lang"))
-                if manifest.get("target_lang")
-                else infer_language_pair(paths[0])
-            )
-            if pair is None:
-                raise SeqxError(
-                    f"cannot infer the language pair of data folder '{paths[0]}' (no file "
-                    "named SPLIT.SRC-TGT.LANG): give -s/--source-lang and -t/--target-lang"
-                )
+            pair = language_pair(paths[0])
             src, tgt = src or pair[0], tgt or pair[1]
-        assert src is not None and tgt is not None
         cfg.source_lang, cfg.target_lang = src, tgt
-        src_dict = cls.load_dictionary(os.path.join(paths[0], f"dict.{src}.txt"), src)
-        tgt_dict = cls.load_dictionary(os.path.join(paths[0], f"dict.{tgt}.txt"), tgt)
+        src_dict = load_dictionary(paths[0], src)
+        tgt_dict = load_dictionary(paths[0], tgt)
         for name in ("pad", "eos", "unk"):
             if getattr(src_dict, name)() != getattr(tgt_dict, name)():
                 raise SeqxError(f"dict.{src}.txt and dict.{tgt}.txt disagree on the {name} index")
         return cls(cfg, src_dict, tgt_dict, kwargs.get("dataset_format"))
 
     @classmethod
-    def load_dictionary(cls, path: str, lang: str) -> Dictionary:
-        """Load ``dict.LANG.txt``; a missing one names the language pair to check."""
-        if not os.path.isfile(path):
-            folder = os.path.dirname(path) or "."
-            pairs = sorted(
-                {n.split(".")[1] for n in os.listdir(folder) if n.count(".") >= 2}
-                if os.path.isdir(folder)
-                else set()
-            )
-            hint = f" (the folder holds: {', '.join(pairs)})" if pairs else ""
-            raise SeqxError(
-                f"dictionary '{path}' does not exist: is '{lang}' a language of this data "
-                f"folder?{hint}"
-            )
+    def load_dictionary(cls, path: str) -> Dictionary:
+        """Load a dictionary file (fairseq's classmethod)."""
         return Dictionary.load(path)
 
     @property
@@ -162,7 +120,6 @@ class TranslationTask(Task):
         return model
 
     def _bleu_evaluator(self) -> Any:
-        from seqx.generation.text import folder_pipeline
         from seqx.plugins import get_registry
         from seqx.tasks.eval_bleu import BleuEvaluator
 
@@ -193,14 +150,3 @@ class TranslationTask(Task):
             if bleu is not None:
                 stats["bleu"] = bleu
         return stats
-
-
-def data_paths(data: str) -> list[str]:
-    """The shards of DATA (``DATA1:DATA2``); each must be a folder."""
-    paths = [p for p in (data or "").split(os.pathsep) if p]
-    if not paths:
-        raise SeqxError("give the data folder (the DATA argument)")
-    for p in paths:
-        if not os.path.isdir(p):
-            raise SeqxError(f"data folder '{p}' does not exist (the DATA argument)")
-    return paths
