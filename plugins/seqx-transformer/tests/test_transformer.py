@@ -3,7 +3,7 @@ import torch
 
 from seqx.errors import ConfigError
 from seqx.testing import IncrementalDecoderConformance, PluginConformance
-from seqx.testing.tiny import TinyTask
+from seqx.testing.tiny import TinyTask, tiny_batch
 
 TINY = {
     "encoder_embed_dim": 16,
@@ -75,8 +75,8 @@ def test_archs_have_fairseqs_hyperparameters(seqx_plugins, arch, expected):
         c.encoder_ffn_embed_dim,
         c.encoder_attention_heads,
         c.encoder_layers,
-        c.decoder_embed_dim,
-        c.decoder_ffn_embed_dim,
+        c.decoder_dim,
+        c.decoder_ffn_dim,
         c.decoder_attention_heads,
         c.decoder_layers,
         c.dropout,
@@ -136,3 +136,21 @@ def test_checkpoints_with_the_older_embedding_keys_load(seqx_plugins):
     upgraded = model.upgrade_state_dict(dict(old))
     assert set(upgraded) == set(state)
     model.load_state_dict(upgraded)
+
+
+@pytest.mark.parametrize("kernel", ["sdpa", "cpu", "auto"])
+def test_every_attention_kernel_scores_the_same(seqx_plugins, kernel):
+    from seqx_transformer.kernels import set_attention_kernel
+
+    torch.manual_seed(0)
+    _, model = _build(seqx_plugins, "transformer_tiny")
+    model.eval()
+    batch = tiny_batch(TinyTask(24), [5, 3, 4], tgt_length=4, seed=1)
+    with torch.no_grad():
+        expected = model(**batch["net_input"])[0]
+        layers = model.cfg.encoder_layers + 2 * model.cfg.decoder_layers
+        assert set_attention_kernel(model, kernel) == layers
+        got = model(**batch["net_input"])[0]
+    torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-4)
+    with pytest.raises(ValueError, match="unknown attention kernel"):
+        set_attention_kernel(model, "flash")

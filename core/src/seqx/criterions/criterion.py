@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from torch import Tensor, nn
+
+if TYPE_CHECKING:
+    from seqx.tasks.task import Task
 
 
 def sum_logs(logging_outputs: Sequence[dict[str, Any]], key: str) -> float:
@@ -21,7 +24,7 @@ def sum_logs(logging_outputs: Sequence[dict[str, Any]], key: str) -> float:
 class Criterion(nn.Module):
     """Base class, built as ``cls(cfg, task)``."""
 
-    def __init__(self, cfg: Any, task: Any) -> None:
+    def __init__(self, cfg: Any, task: Task) -> None:
         super().__init__()
         self.cfg = cfg
         self.task = task

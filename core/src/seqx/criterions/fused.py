@@ -8,8 +8,8 @@ turns the saved log-probabilities into ``softmax - e - (1 - eps - e) *
 onehot(target)`` in place, with no zero-filled or temporary N x V tensors.
 
 ``target_logits`` gives the logits of the non-padding target positions
-only, projecting just those through the output layer when the model uses
-the standard encoder-decoder forward path.
+only, projecting just those through the output layer, for the models that
+offer it explicitly (``BaseModel.fused_loss``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
+
+from seqx.models.base_model import EncoderDecoderModel
 
 
 class _SmoothedCrossEntropy(torch.autograd.Function):
@@ -59,38 +61,27 @@ def smoothed_cross_entropy(logits: Tensor, target: Tensor, epsilon: float) -> tu
         return _SmoothedCrossEntropy.apply(logits, target, float(epsilon))
 
 
-def _standard_path(model: Any) -> bool:
-    from seqx.models.base_model import BaseModel, EncoderDecoderModel
-    from seqx.models.decoder import Decoder, IncrementalDecoder
-
-    decoder = getattr(model, "decoder", None)
-    return (
-        isinstance(model, EncoderDecoderModel)
-        and type(model).forward is EncoderDecoderModel.forward
-        and type(model).get_normalized_probs is BaseModel.get_normalized_probs
-        and type(model).get_targets is BaseModel.get_targets
-        and isinstance(decoder, Decoder)
-        and type(decoder).forward in (Decoder.forward, IncrementalDecoder.forward)
-        and type(decoder).get_normalized_probs is Decoder.get_normalized_probs
-        and decoder.adaptive_softmax is None
-    )
+def offers_fused_loss(model: EncoderDecoderModel) -> bool:
+    """Whether ``model`` offers the fused loss (``BaseModel.fused_loss``) and has no
+    adaptive softmax."""
+    return model.fused_loss and model.decoder.adaptive_softmax is None
 
 
 def target_logits(
-    model: Any, sample: dict[str, Any], padding_idx: int, ignore_prefix_size: int = 0
+    model: nn.Module, sample: dict[str, Any], padding_idx: int, ignore_prefix_size: int = 0
 ) -> tuple[Tensor, Tensor] | None:
     """Logits (N x V) and targets (N) of the non-padding target positions.
 
-    None when the model changes the standard path (its own ``forward`` or
-    normalization), in which case the caller normalizes its output instead.
+    None when the model does not offer the fused loss (``BaseModel.fused_loss``), in which
+    case the caller normalizes its output instead.
     """
     inner = getattr(model, "wrapped_model", model)  # a distributed wrapper's model
-    if not _standard_path(inner):
+    if not isinstance(inner, EncoderDecoderModel) or not offers_fused_loss(inner):
         return None
     net = sample["net_input"]
     args = (net["src_tokens"], net["src_lengths"], net["prev_output_tokens"])
     if inner is model:
-        features, _ = model.extract_features(*args)
+        features, _ = inner.extract_features(*args)
     else:  # through the wrapper's forward, which synchronizes gradients
         features, _ = model(*args, features_only=True)
     target = sample["target"]

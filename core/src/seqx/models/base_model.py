@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import torch
 from torch import Tensor, nn
@@ -10,12 +10,23 @@ from torch import Tensor, nn
 from seqx.models.decoder import Decoder
 from seqx.models.encoder import Encoder
 
+if TYPE_CHECKING:
+    from seqx.tasks.task import Task
+
 
 class BaseModel(nn.Module):
     """A model built from its typed config and the task (``build_model``)."""
 
+    fused_loss: ClassVar[bool] = False
+    """Whether the model offers the criterions' fused loss: its scores are
+    ``decoder.output_layer`` of ``extract_features`` with a plain softmax, so a criterion may
+    project only the non-padding target positions and compute the loss from their logits
+    in one pass (:mod:`seqx.criterions.fused`). A model that changes that path (its own
+    ``forward``, normalization or targets) leaves it False; an adaptive softmax turns it
+    off by itself. ``ModelConformance`` checks that both paths give the same loss."""
+
     @classmethod
-    def build_model(cls, cfg: Any, task: Any) -> BaseModel:
+    def build_model(cls, cfg: Any, task: Task) -> BaseModel:
         """Build a model from its config dataclass ``cfg`` and the ``task``."""
         raise NotImplementedError(f"{cls.__name__} must implement build_model(cfg, task)")
 

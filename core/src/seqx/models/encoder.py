@@ -7,27 +7,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-
-def reorder_batch(value: Any, new_order: Tensor, dim: int = 0) -> Any:
-    """``index_select`` every tensor in a nested dict/list/tuple along ``dim``."""
-    if isinstance(value, Tensor):
-        return value.index_select(dim, new_order)
-    if isinstance(value, dict):
-        return {k: reorder_batch(v, new_order, dim) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(reorder_batch(v, new_order, dim) for v in value)
-    return value
-
-
-def check_new_order(new_order: Tensor, batch_size: int, what: str) -> None:
-    """Reject a reordering index that does not fit a batch of ``batch_size``."""
-    if new_order.dim() != 1:
-        raise ValueError(f"{what}: new_order must be 1-D, got shape {tuple(new_order.shape)}")
-    if new_order.numel() and (int(new_order.min()) < 0 or int(new_order.max()) >= batch_size):
-        raise IndexError(
-            f"{what}: new_order holds indices in [{int(new_order.min())}, "
-            f"{int(new_order.max())}] but the batch has {batch_size} rows"
-        )
+from seqx.models.incremental_state import reorder_batch
 
 
 class Encoder(nn.Module):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import torch
 
 from seqx.data.dictionary import Dictionary
 from seqx.data.language_pair_dataset import collate
+from seqx.tasks.task import Task
 
 
 def tiny_dictionary(size: int = 24, prefix: str = "w") -> Dictionary:
@@ -18,23 +20,33 @@ def tiny_dictionary(size: int = 24, prefix: str = "w") -> Dictionary:
     return d
 
 
-class TinyTask:
-    """What ``build_model`` reads from a translation task: its dictionaries."""
+class TinyTask(Task):
+    """What ``build_model`` reads from a translation task: its dictionaries, its options
+    and its position limits."""
 
     def __init__(self, vocab_size: int = 24, shared: bool = True) -> None:
-        from types import SimpleNamespace
-
         # the translation task's options a model may read (fairseq models read args.*)
-        self.cfg = SimpleNamespace(
-            left_pad_source=True,
-            left_pad_target=False,
-            max_source_positions=1024,
-            max_target_positions=1024,
+        super().__init__(
+            SimpleNamespace(
+                left_pad_source=True,
+                left_pad_target=False,
+                max_source_positions=1024,
+                max_target_positions=1024,
+            )
         )
-        self.source_dictionary = tiny_dictionary(vocab_size)
-        self.target_dictionary = (
-            self.source_dictionary if shared else tiny_dictionary(vocab_size, prefix="t")
-        )
+        self._source = tiny_dictionary(vocab_size)
+        self._target = self._source if shared else tiny_dictionary(vocab_size, prefix="t")
+
+    @property
+    def source_dictionary(self) -> Dictionary:
+        return self._source
+
+    @property
+    def target_dictionary(self) -> Dictionary:
+        return self._target
+
+    def max_positions(self) -> tuple[int, int]:
+        return self.cfg.max_source_positions, self.cfg.max_target_positions
 
 
 def tiny_batch(

@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from seqx.testing import IncrementalDecoderConformance, PluginConformance
@@ -41,6 +42,33 @@ def test_the_first_decoder_equals_the_incremental_one():
     state: dict = {}
     steps = [incremental(prev[:, : t + 1], enc, state)[0] for t in range(prev.size(1))]
     torch.testing.assert_close(torch.cat(steps, dim=1), full)
+
+
+def test_the_first_decoder_decodes_as_the_incremental_one_does():
+    """A plain ``Decoder`` (no cache: the tutorial's first decoder) decodes through the
+    generator seqx generate uses, to the same hypotheses as the incremental one."""
+    from seqx.generation.sequence_generator import SequenceGenerator
+    from seqx.models import EncoderDecoderModel
+    from seqx_tutorial_simple_lstm.decoder import SimpleLSTMDecoder as Plain
+    from seqx_tutorial_simple_lstm.encoder import SimpleLSTMEncoder
+    from seqx_tutorial_simple_lstm.incremental_decoder import SimpleLSTMDecoder as Incremental
+
+    torch.manual_seed(0)
+    task = TinyTask(20)
+    encoder = SimpleLSTMEncoder(task.cfg, task.source_dictionary, 8, 10, 0.0)
+    incremental = Incremental(task.target_dictionary, 10, 8, 10, dropout=0.0)
+    plain = Plain(task.target_dictionary, 10, 8, 10, dropout=0.0)
+    plain.load_state_dict(incremental.state_dict())
+    batch = tiny_batch(task, [4, 6, 3], 5, seed=3)
+    generator = SequenceGenerator(task.target_dictionary, beam=3, nbest=2, max_len_b=8)
+    got = [
+        generator.generate(EncoderDecoderModel(encoder, decoder).eval(), batch)
+        for decoder in (plain, incremental)
+    ]
+    for plain_hyps, incremental_hyps in zip(*got):
+        for p, i in zip(plain_hyps, incremental_hyps):
+            assert p["tokens"].tolist() == i["tokens"].tolist()
+            assert p["score"] == pytest.approx(i["score"], abs=1e-5)
 
 
 def test_trains_and_translates_with_the_tutorials_command(tmp_path):

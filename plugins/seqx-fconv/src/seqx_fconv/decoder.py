@@ -10,12 +10,15 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from seqx.models import (
+    BeamCache,
     IncrementalDecoder,
     IncrementalState,
     TiedLinear,
-    autocast_dtype,
     dropout,
+    encoder_cache,
+    sentence_group,
 )
+from seqx.models.embedding import padding_index
 from seqx_fconv.modules import PositionEmbedding, linear, linearized_conv
 
 ENCODER = "fconv_encoder"
@@ -87,7 +90,7 @@ class FConvDecoder(IncrementalDecoder):
         super().__init__(dictionary)
         self.dropout = dropout
         self.embed_tokens = embed_tokens
-        padding_idx = embed_tokens.padding_idx
+        padding_idx = padding_index(embed_tokens)
         dim = embed_tokens.embedding_dim
         self.embed_positions = PositionEmbedding(max_positions, dim, padding_idx)
         in_channels = layers[0][0]
@@ -99,13 +102,14 @@ class FConvDecoder(IncrementalDecoder):
         layer_in_channels = [in_channels]
         for (out_channels, kernel_size, residual), attend in zip(layers, attention):
             residual_dim = out_channels if residual == 0 else layer_in_channels[-residual]
+            # None where fairseq has none: its module indices and state-dict names
             self.projections.append(
-                linear(residual_dim, out_channels) if residual_dim != out_channels else None
+                linear(residual_dim, out_channels) if residual_dim != out_channels else None  # type: ignore[arg-type]
             )
             self.convolutions.append(
                 linearized_conv(in_channels, out_channels * 2, kernel_size, dropout)
             )
-            self.attention.append(AttentionLayer(out_channels, dim) if attend else None)
+            self.attention.append(AttentionLayer(out_channels, dim) if attend else None)  # type: ignore[arg-type]
             self.residuals.append(residual)
             in_channels = out_channels
             layer_in_channels.append(out_channels)
@@ -120,8 +124,21 @@ class FConvDecoder(IncrementalDecoder):
             self.fc3 = linear(out_embed_dim, len(dictionary), dropout=dropout)
         self.max_target_positions = max_positions
 
-    def sentence_cache_keys(self) -> set[str]:
-        return {ENCODER}
+    def _attention_source(
+        self, encoder_out: dict[str, Any], incremental_state: IncrementalState | None
+    ) -> tuple[Tensor, Tensor, Tensor | None]:
+        """The encoder's keys (transposed, B x C x S) and values, and its padding mask;
+        with a cache, kept once per sentence and cast once."""
+        keys, values = encoder_out["encoder_out"]
+        mask = encoder_out["encoder_padding_mask"]
+        if incremental_state is None:
+            return keys.transpose(1, 2).contiguous(), values, mask
+        kept = encoder_cache(
+            incremental_state, ENCODER, {"keys": keys, "values": values, "mask": mask}
+        )
+        if "keys_t" not in kept:  # transposed once, in the cache's own dtype
+            kept["keys_t"] = kept.pop("keys").transpose(1, 2).contiguous()
+        return kept["keys_t"], kept["values"], kept["mask"]
 
     def extract_features(
         self,
@@ -132,26 +149,12 @@ class FConvDecoder(IncrementalDecoder):
     ) -> tuple[Tensor, dict[str, Any]]:
         incremental = incremental_state is not None
         keys_t = values = mask = None
-        rows = prev_output_tokens.size(0)
         # under beam search the encoder output is kept once per sentence, not per beam
-        group = self.beam_group(rows) if incremental else 1
+        group = 1
+        if incremental_state is not None:
+            group = sentence_group(incremental_state, prev_output_tokens.size(0))
         if encoder_out is not None:
-            cached = incremental_state.get(ENCODER) if incremental_state is not None else None
-            mask = encoder_out["encoder_padding_mask"]
-            if mask is not None and group > 1:
-                mask = mask[::group]
-            if cached:
-                keys_t, values = cached["keys_t"], cached["values"]
-            else:
-                keys, values = encoder_out["encoder_out"]
-                if group > 1:
-                    keys, values = keys[::group], values[::group].contiguous()
-                keys_t = keys.transpose(1, 2).contiguous()
-                if incremental_state is not None:
-                    dtype = autocast_dtype(keys_t.device.type)  # cast once, not every step
-                    if dtype is not None:
-                        keys_t, values = keys_t.to(dtype), values.to(dtype)
-                    incremental_state[ENCODER] = {"keys_t": keys_t, "values": values}
+            keys_t, values, mask = self._attention_source(encoder_out, incremental_state)
         pos = self.embed_positions(prev_output_tokens, incremental=incremental)
         tokens = prev_output_tokens[:, -1:] if incremental else prev_output_tokens
         x = dropout(self.embed_tokens(tokens) + pos, self.dropout, self.training)
@@ -170,8 +173,8 @@ class FConvDecoder(IncrementalDecoder):
             if incremental_state is not None:
                 key = f"fconv_conv{i}"
                 buffer = (incremental_state.get(key) or {}).get("buffer")
-                out, buffer = conv.step(x[:, 0], buffer)
-                incremental_state[key] = {"buffer": buffer}
+                out, buffer = conv.step(x[:, 0], buffer)  # type: ignore[operator]
+                incremental_state[key] = BeamCache(buffer=buffer)
                 x = out.unsqueeze(1)
             else:
                 x = conv(x.transpose(0, 1)).transpose(0, 1)

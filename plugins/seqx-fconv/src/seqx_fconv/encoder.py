@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from seqx.models import Encoder, dropout
+from seqx.models.embedding import padding_index
 from seqx_fconv.modules import GradMultiply, PositionEmbedding, conv_tbc, linear
 
 
@@ -33,7 +34,7 @@ class FConvEncoder(Encoder):
         self.dropout = dropout
         self.num_attention_layers: int | None = None  # set by the model
         self.embed_tokens = embed_tokens
-        self.padding_idx = embed_tokens.padding_idx
+        self.padding_idx = padding_index(embed_tokens)
         dim = embed_tokens.embedding_dim
         self.embed_positions = PositionEmbedding(max_positions, dim, self.padding_idx)
         in_channels = layers[0][0]
@@ -44,8 +45,9 @@ class FConvEncoder(Encoder):
         layer_in_channels = [in_channels]
         for out_channels, kernel_size, residual in layers:
             residual_dim = out_channels if residual == 0 else layer_in_channels[-residual]
+            # None where no projection is needed: fairseq's module indices and state-dict names
             self.projections.append(
-                linear(residual_dim, out_channels) if residual_dim != out_channels else None
+                linear(residual_dim, out_channels) if residual_dim != out_channels else None  # type: ignore[arg-type]
             )
             padding = kernel_size // 2 if kernel_size % 2 == 1 else 0
             self.convolutions.append(
@@ -76,7 +78,7 @@ class FConvEncoder(Encoder):
             if mask is not None:
                 x = x.masked_fill(mask.unsqueeze(-1), 0)
             x = dropout(x, self.dropout, self.training)
-            k = conv.kernel_size
+            k = int(conv.kernel_size)  # type: ignore[arg-type]
             if k % 2 == 0:  # an even kernel: pad asymmetrically to keep the length
                 x = F.pad(x, (0, 0, 0, 0, (k - 1) // 2, k // 2))
             x = F.glu(conv(x), dim=2)

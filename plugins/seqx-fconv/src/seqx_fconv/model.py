@@ -27,6 +27,8 @@ def build_embedding(dictionary: Any, dim: int, path: str | None, flag: str) -> n
 class FConvModel(EncoderDecoderModel):
     """Convolutional sequence to sequence learning (Gehring et al., 2017), as fairseq's."""
 
+    fused_loss = True  # the standard path: criterions may project only the targets
+
     def __init__(self, cfg: FConvConfig, encoder: FConvEncoder, decoder: FConvDecoder) -> None:
         super().__init__(encoder, decoder)
         self.cfg = cfg

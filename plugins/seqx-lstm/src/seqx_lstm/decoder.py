@@ -8,11 +8,13 @@ import torch
 from torch import Tensor, nn
 
 from seqx.models import (
+    BeamCache,
     IncrementalDecoder,
     IncrementalState,
     TiedLinear,
-    autocast_dtype,
     dropout,
+    encoder_cache,
+    sentence_group,
 )
 from seqx.models.adaptive_softmax import AdaptiveSoftmax
 from seqx_lstm.attention import AttentionLayer, linear
@@ -115,25 +117,18 @@ class LSTMDecoder(IncrementalDecoder):
         bsz, seqlen = prev_output_tokens.shape
         x = dropout(self.embed_tokens(prev_output_tokens), self.dropout_in, self.training)
         state = cached if cached else self._initial_state(encoder_out, bsz, x)
-        hiddens = list(state["hiddens"].unbind(1))
-        cells = list(state["cells"].unbind(1))
-        feed = state["input_feed"]
+        hiddens_t, cells_t, feed = state["hiddens"], state["cells"], state["input_feed"]
+        assert hiddens_t is not None and cells_t is not None and feed is not None
+        hiddens, cells = list(hiddens_t.unbind(1)), list(cells_t.unbind(1))
         source = mask = None
         group = 1
         if encoder_out is not None and self.attention is not None:
             source, mask = encoder_out["encoder_out"], encoder_out["encoder_padding_mask"]
             if incremental_state is not None:
                 # under beam search the encoder output is kept once per sentence, not per beam
-                group = self.beam_group(bsz)
-                if ENCODER not in incremental_state:
-                    source = source[::group].contiguous()
-                    dtype = autocast_dtype(source.device.type)  # cast once, not every step
-                    incremental_state[ENCODER] = {
-                        "source": source if dtype is None else source.to(dtype),
-                        "mask": None if mask is None else mask[::group],
-                    }
-                source = incremental_state[ENCODER]["source"]
-                mask = incremental_state[ENCODER]["mask"]
+                group = sentence_group(incremental_state, bsz)
+                kept = encoder_cache(incremental_state, ENCODER, {"source": source, "mask": mask})
+                source, mask = kept["source"], kept["mask"]
         outs, attn = [], []
         for j in range(seqlen):
             step = torch.cat([x[:, j], feed], dim=1) if self.input_feeding else x[:, j]
@@ -152,18 +147,13 @@ class LSTMDecoder(IncrementalDecoder):
             feed = out
             outs.append(out)
         if incremental_state is not None:
-            incremental_state[STATE] = {
-                "hiddens": torch.stack(hiddens, 1),
-                "cells": torch.stack(cells, 1),
-                "input_feed": feed,
-            }
+            incremental_state[STATE] = BeamCache(
+                hiddens=torch.stack(hiddens, 1), cells=torch.stack(cells, 1), input_feed=feed
+            )
         x = torch.stack(outs, dim=1)  # B x T x H
         if self.additional_fc is not None:
             x = dropout(self.additional_fc(x), self.dropout_out, self.training)
         return x, {"attn": torch.stack(attn, dim=1) if attn else None}
-
-    def sentence_cache_keys(self) -> set[str]:
-        return {ENCODER}
 
     def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:
         assert self.fc_out is not None, "an adaptive softmax scores the features itself"

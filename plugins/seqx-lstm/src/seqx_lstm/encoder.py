@@ -9,6 +9,7 @@ from torch import Tensor, nn
 
 from seqx import utils
 from seqx.models import Encoder, dropout
+from seqx.models.embedding import padding_index
 
 
 class LSTMEncoder(Encoder):
@@ -32,7 +33,7 @@ class LSTMEncoder(Encoder):
     ) -> None:
         super().__init__(dictionary)
         self.embed_tokens = embed_tokens
-        self.padding_idx = embed_tokens.padding_idx
+        self.padding_idx = padding_index(embed_tokens)
         self.num_layers = num_layers
         self.dropout_in = dropout_in
         self.dropout_out = dropout_out

@@ -26,6 +26,8 @@ def attention_flag(value: str) -> bool:
 class LSTMModel(EncoderDecoderModel):
     """LSTM encoder-decoder with attention and input feeding, as fairseq defines it."""
 
+    fused_loss = True  # the standard path: criterions may project only the targets
+
     def __init__(self, cfg: LSTMConfig, encoder: LSTMEncoder, decoder: LSTMDecoder) -> None:
         super().__init__(encoder, decoder)
         self.cfg = cfg
@@ -74,27 +76,26 @@ class LSTMModel(EncoderDecoderModel):
             raise ConfigError(
                 "shared output embeddings need --decoder-out-embed-dim = --decoder-embed-dim"
             )
-        assert cfg.encoder_hidden_size is not None and cfg.decoder_hidden_size is not None
-        assert cfg.encoder_dropout_in is not None and cfg.encoder_dropout_out is not None
-        assert cfg.decoder_dropout_in is not None and cfg.decoder_dropout_out is not None
+        dropout_in, dropout_out = cfg.encoder_dropouts
         encoder = LSTMEncoder(
             src_dict,
             encoder_embed,
-            hidden_size=cfg.encoder_hidden_size,
+            hidden_size=cfg.encoder_hidden,
             num_layers=cfg.encoder_layers,
-            dropout_in=cfg.encoder_dropout_in,
-            dropout_out=cfg.encoder_dropout_out,
+            dropout_in=dropout_in,
+            dropout_out=dropout_out,
             bidirectional=cfg.encoder_bidirectional,
             max_positions=cfg.max_source_positions,
         )
+        dropout_in, dropout_out = cfg.decoder_dropouts
         decoder = LSTMDecoder(
             tgt_dict,
             decoder_embed,
-            hidden_size=cfg.decoder_hidden_size,
+            hidden_size=cfg.decoder_hidden,
             out_embed_dim=cfg.decoder_out_embed_dim,
             num_layers=cfg.decoder_layers,
-            dropout_in=cfg.decoder_dropout_in,
-            dropout_out=cfg.decoder_dropout_out,
+            dropout_in=dropout_in,
+            dropout_out=dropout_out,
             attention=attention_flag(cfg.decoder_attention),
             encoder_output_units=encoder.output_units,
             share_input_output_embed=share_output,

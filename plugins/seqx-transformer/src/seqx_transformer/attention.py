@@ -3,22 +3,21 @@
 Tensors are batch first (B x T x C). The self-attention projects queries,
 keys and values with one fused matrix; cross-attention projects the encoder
 output to keys and values once per sentence and caches them. Under beam
-search (``beam_size`` > 1) the cross-attention cache holds one copy per
-sentence, not per beam, and the beams of a sentence attend to it together:
-a fifth of the memory traffic at beam 5.
+search the cross-attention cache holds one copy per sentence, not per beam
+(a :class:`~seqx.models.SentenceCache`), and the beams of a sentence attend
+to it together: a fifth of the memory traffic at beam 5.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 import uuid
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
-from seqx.models import IncrementalState
+from seqx.models import BeamCache, IncrementalState, sentence_cache, sentence_group
+from seqx_transformer.kernels import Kernel, auto
 
 
 class MultiheadAttention(nn.Module):
@@ -46,9 +45,8 @@ class MultiheadAttention(nn.Module):
             self.kv_proj = nn.Linear(kdim, 2 * embed_dim)
         self.out_proj = nn.Linear(embed_dim, embed_dim)
         self.key = f"attention.{uuid.uuid4().hex}"
-        self.beam_size = 1
-        """Rows ``i*beam_size .. (i+1)*beam_size-1`` are the beams of one sentence (set by
-        the decoder's ``set_beam_size`` before a search)."""
+        self.kernel: Kernel = auto
+        """How the attention itself is computed (:mod:`seqx_transformer.kernels`)."""
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -63,19 +61,43 @@ class MultiheadAttention(nn.Module):
         nn.init.xavier_uniform_(self.out_proj.weight)
         nn.init.zeros_(self.out_proj.bias)
 
-    def _single_query(self, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> Tensor:
-        """Attention of a few query rows (incremental decoding: one position, or the beams of
-        a sentence): on CPU, two small batched matmuls beat the fused kernel's per-call
-        overhead several times over."""
-        scores = torch.matmul(q, k.transpose(-1, -2)) * (self.head_dim**-0.5)  # B H Q S
-        if mask is not None:
-            scores = scores.masked_fill(~mask, float("-inf"))
-        weights = torch.softmax(scores, dim=-1, dtype=torch.float32).to(v.dtype)
-        return torch.matmul(weights, v)
-
     def _heads(self, x: Tensor) -> Tensor:
         b, t, _ = x.shape
         return x.view(b, t, self.num_heads, self.head_dim).transpose(1, 2)
+
+    def _self_attention_qkv(
+        self, query: Tensor, incremental_state: IncrementalState | None
+    ) -> tuple[Tensor, Tensor, Tensor]:
+        """Queries, keys and values of the self-attention; with a cache, the keys and
+        values of the earlier positions come from it (one row per hypothesis)."""
+        q, k, v = self.in_proj(query).chunk(3, dim=-1)
+        q, k, v = self._heads(q), self._heads(k), self._heads(v)
+        if incremental_state is not None:
+            cache = incremental_state.get(self.key)
+            if isinstance(cache, BeamCache):
+                k = torch.cat([cache["k"], k], dim=2)
+                v = torch.cat([cache["v"], v], dim=2)
+            incremental_state[self.key] = BeamCache(k=k, v=v)
+        return q, k, v
+
+    def _cross_attention_kv(
+        self, key_value: Tensor | None, incremental_state: IncrementalState | None
+    ) -> tuple[Tensor, Tensor]:
+        """Keys and values of the encoder output; with a cache, computed once per sentence
+        (made contiguous once, or every step's matmul copies them)."""
+
+        def project(group: int) -> dict[str, Tensor | None]:
+            assert key_value is not None
+            source = key_value[::group] if group > 1 else key_value
+            k, v = (self._heads(t) for t in self.kv_proj(source).chunk(2, dim=-1))
+            return {"k": k.contiguous(), "v": v.contiguous()}
+
+        if incremental_state is None:
+            assert key_value is not None
+            k, v = (self._heads(t) for t in self.kv_proj(key_value).chunk(2, dim=-1))
+            return k, v
+        cache = sentence_cache(incremental_state, self.key, project)
+        return cache["k"], cache["v"]
 
     def forward(
         self,
@@ -91,34 +113,17 @@ class MultiheadAttention(nn.Module):
         ``incremental_state``, ``query`` is the newest position only and
         keys/values come from (and extend) the cache.
         """
-        cache = None
         rows = query.size(0)
         group = 1  # beams of a sentence sharing one cached copy of its keys and values
-        if incremental_state is not None:
-            cache = incremental_state.setdefault(self.key, {})
         if self.self_attention:
-            q, k, v = self.in_proj(query).chunk(3, dim=-1)
-            q, k, v = self._heads(q), self._heads(k), self._heads(v)
-            if cache is not None:
-                if cache.get("k") is not None:
-                    k = torch.cat([cache["k"], k], dim=2)  # type: ignore[list-item]
-                    v = torch.cat([cache["v"], v], dim=2)  # type: ignore[list-item]
-                cache["k"], cache["v"] = k, v
+            q, k, v = self._self_attention_qkv(query, incremental_state)
+            if incremental_state is not None:
                 causal = False  # one new query attends to every cached position
         else:
             q = self._heads(self.q_proj(query))
-            if cache is not None:  # the decoder checked that rows are whole sentences
-                group = self.beam_size
-            if cache is not None and cache.get("k") is not None:
-                k, v = cache["k"], cache["v"]  # type: ignore[assignment]
-            else:
-                assert key_value is not None
-                if group > 1:  # the beams of a sentence share its encoder output
-                    key_value = key_value[::group]
-                k, v = (self._heads(t) for t in self.kv_proj(key_value).chunk(2, dim=-1))
-                if cache is not None:  # contiguous once, or every step's matmul copies them
-                    k, v = k.contiguous(), v.contiguous()
-                    cache["k"], cache["v"] = k, v
+            if incremental_state is not None:
+                group = sentence_group(incremental_state, rows)
+            k, v = self._cross_attention_kv(key_value, incremental_state)
             if group > 1:  # B*beam x H x 1 x D -> B x H x beam x D
                 b = rows // group
                 q = q.reshape(b, group, self.num_heads, self.head_dim).transpose(1, 2)
@@ -129,22 +134,7 @@ class MultiheadAttention(nn.Module):
             if causal:
                 raise ValueError("a causal attention takes no key padding mask")
             mask = ~key_padding_mask[:, None, None, :]
-        dtype = q.dtype
-        on_cpu = q.device.type == "cpu"
-        if on_cpu and (q.size(2) == 1 or group > 1) and not (self.training and self.dropout > 0):
-            out = self._single_query(q, k, v, mask)
-        else:
-            if on_cpu and dtype != torch.float32:
-                # CPU attention kernels are much slower in bf16/fp16 than in fp32
-                q, k, v = q.float(), k.float(), v.float()
-            with torch.autocast("cpu", enabled=False) if on_cpu else contextlib.nullcontext():
-                out = F.scaled_dot_product_attention(
-                    q,
-                    k,
-                    v,
-                    attn_mask=mask,
-                    dropout_p=self.dropout if self.training else 0.0,
-                    is_causal=causal and mask is None,
-                ).to(dtype)
+        dropout_p = self.dropout if self.training else 0.0
+        out = self.kernel(q, k, v, mask, causal, dropout_p, group > 1)
         # B x H x T x D -> B x T x C; grouped beams: B/beam x H x beam x D -> B x 1 x C
         return self.out_proj(out.transpose(1, 2).reshape(rows, -1, self.embed_dim))

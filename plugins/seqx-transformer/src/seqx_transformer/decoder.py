@@ -6,7 +6,8 @@ from typing import Any
 
 from torch import Tensor, nn
 
-from seqx.models import IncrementalDecoder, IncrementalState, TiedLinear
+from seqx.models import IncrementalDecoder, IncrementalState, TiedLinear, sentence_group
+from seqx.models.embedding import padding_index
 from seqx_transformer.config import TransformerConfig
 from seqx_transformer.embedding import TransformerEmbedding, upgrade_embedding_keys
 from seqx_transformer.layers import DecoderLayer
@@ -23,9 +24,8 @@ class TransformerDecoder(IncrementalDecoder):
         share_input_output_embed: bool,
     ) -> None:
         super().__init__(dictionary)
-        dim = cfg.decoder_embed_dim
-        assert dim is not None and cfg.decoder_output_dim is not None
-        self.padding_idx = embed_tokens.padding_idx
+        dim, output_dim = cfg.decoder_dim, cfg.output_dim
+        self.padding_idx = padding_index(embed_tokens)
         self.embedding = TransformerEmbedding(
             embed_tokens,
             learned_pos=cfg.decoder_learned_pos,
@@ -37,19 +37,15 @@ class TransformerDecoder(IncrementalDecoder):
         )
         self.layers = nn.ModuleList(DecoderLayer(cfg) for _ in range(cfg.decoder_layers))
         self.layer_norm = nn.LayerNorm(dim) if cfg.decoder_normalize_before else None
-        self.project_out_dim = (
-            nn.Linear(dim, cfg.decoder_output_dim, bias=False)
-            if cfg.decoder_output_dim != dim
-            else None
-        )
+        self.project_out_dim = nn.Linear(dim, output_dim, bias=False) if output_dim != dim else None
         self.share_input_output_embed = share_input_output_embed
         if share_input_output_embed:
-            if cfg.decoder_output_dim != embed_tokens.embedding_dim:
+            if output_dim != embed_tokens.embedding_dim:
                 raise ValueError("shared output embeddings need --decoder-output-dim = embed dim")
             self.output_projection: nn.Module = TiedLinear(self.embed_tokens)
         else:
-            self.output_projection = nn.Linear(cfg.decoder_output_dim, len(dictionary), bias=False)
-            nn.init.normal_(self.output_projection.weight, 0, cfg.decoder_output_dim**-0.5)
+            self.output_projection = nn.Linear(output_dim, len(dictionary), bias=False)
+            nn.init.normal_(self.output_projection.weight, 0, output_dim**-0.5)
         self.max_target_positions = cfg.max_target_positions
 
     def extract_features(
@@ -59,8 +55,8 @@ class TransformerDecoder(IncrementalDecoder):
         incremental_state: IncrementalState | None = None,
         **kwargs: Any,
     ) -> tuple[Tensor, dict[str, Any]]:
-        if incremental_state is not None:
-            self.beam_group(prev_output_tokens.size(0))
+        if incremental_state is not None:  # rows must be whole sentences
+            sentence_group(incremental_state, prev_output_tokens.size(0))
         x = self.embedding(prev_output_tokens, incremental=incremental_state is not None)
         enc = encoder_out["encoder_out"] if encoder_out is not None else None
         enc_mask = encoder_out["encoder_padding_mask"] if encoder_out is not None else None
@@ -79,14 +75,6 @@ class TransformerDecoder(IncrementalDecoder):
     def embed_tokens(self) -> nn.Embedding:
         """The token embedding (fairseq's attribute name)."""
         return self.embedding.embed_tokens
-
-    def sentence_cache_keys(self) -> set[str]:
-        return {layer.encoder_attn.key for layer in self.layers}  # type: ignore[union-attr]
-
-    def set_beam_size(self, beam_size: int) -> None:
-        super().set_beam_size(beam_size)
-        for layer in self.layers:
-            layer.encoder_attn.beam_size = self.beam_size  # type: ignore[union-attr]
 
     def output_layer(self, features: Tensor, **kwargs: Any) -> Tensor:
         return self.output_projection(features)

@@ -7,6 +7,7 @@ import math
 from torch import Tensor, nn
 
 from seqx.models import dropout
+from seqx.models.embedding import padding_index
 from seqx_transformer.positions import positional_embedding
 
 
@@ -26,7 +27,7 @@ class TransformerEmbedding(nn.Module):
     ) -> None:
         super().__init__()
         dim = embed_tokens.embedding_dim
-        self.padding_idx = embed_tokens.padding_idx
+        self.padding_idx = padding_index(embed_tokens)
         self.embed_tokens = embed_tokens
         self.embed_scale = 1.0 if no_scale else math.sqrt(dim)
         self.embed_positions = (

@@ -7,6 +7,7 @@ from typing import Any
 from torch import Tensor, nn
 
 from seqx.models import Encoder
+from seqx.models.embedding import padding_index
 from seqx_transformer.config import TransformerConfig
 from seqx_transformer.embedding import TransformerEmbedding, upgrade_embedding_keys
 from seqx_transformer.layers import EncoderLayer
@@ -21,7 +22,7 @@ class TransformerEncoder(Encoder):
     def __init__(self, cfg: TransformerConfig, dictionary: Any, embed_tokens: nn.Embedding):
         super().__init__(dictionary)
         dim = cfg.encoder_embed_dim
-        self.padding_idx = embed_tokens.padding_idx
+        self.padding_idx = padding_index(embed_tokens)
         self.embedding = TransformerEmbedding(
             embed_tokens,
             learned_pos=cfg.encoder_learned_pos,

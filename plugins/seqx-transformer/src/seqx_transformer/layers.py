@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -17,7 +18,7 @@ def _gelu_accurate(x: Tensor) -> Tensor:
     return 0.5 * x * (1 + torch.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * torch.pow(x, 3))))
 
 
-ACTIVATIONS = {
+ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {
     "relu": F.relu,
     "gelu": F.gelu,
     "gelu_accurate": _gelu_accurate,
@@ -95,7 +96,7 @@ class DecoderLayer(nn.Module):
 
     def __init__(self, cfg: TransformerConfig) -> None:
         super().__init__()
-        dim = cfg.decoder_embed_dim
+        dim = cfg.decoder_dim
         pre = cfg.decoder_normalize_before
         heads = cfg.decoder_attention_heads
         self.self_attn = MultiheadAttention(dim, heads, cfg.attention_dropout)
@@ -110,7 +111,7 @@ class DecoderLayer(nn.Module):
         self.encoder_attn_block = Residual(dim, cfg.dropout, pre)
         self.ffn = FeedForward(
             dim,
-            cfg.decoder_ffn_embed_dim,
+            cfg.decoder_ffn_dim,
             cfg.activation_fn,
             cfg.activation_dropout,
         )

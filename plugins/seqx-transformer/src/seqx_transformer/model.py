@@ -24,6 +24,8 @@ def embedding(num: int, dim: int, padding_idx: int) -> nn.Embedding:
 class TransformerModel(EncoderDecoderModel):
     """Transformer encoder-decoder (Vaswani et al., 2017), as fairseq defines it."""
 
+    fused_loss = True  # the standard path: criterions may project only the targets
+
     def __init__(
         self, cfg: TransformerConfig, encoder: TransformerEncoder, decoder: TransformerDecoder
     ):
@@ -33,14 +35,13 @@ class TransformerModel(EncoderDecoderModel):
     @classmethod
     def build_model(cls, cfg: TransformerConfig, task: Any) -> TransformerModel:
         src_dict, tgt_dict = task.source_dictionary, task.target_dictionary
-        assert cfg.decoder_embed_dim is not None
         if cfg.share_all_embeddings:
             if src_dict != tgt_dict:
                 raise ConfigError(
                     "--share-all-embeddings needs one dictionary for both languages: "
                     "preprocess with --joined-dictionary"
                 )
-            if cfg.encoder_embed_dim != cfg.decoder_embed_dim:
+            if cfg.encoder_embed_dim != cfg.decoder_dim:
                 raise ConfigError(
                     "--share-all-embeddings needs --encoder-embed-dim = --decoder-embed-dim"
                 )
@@ -49,7 +50,7 @@ class TransformerModel(EncoderDecoderModel):
             share_output = True
         else:
             encoder_embed = embedding(len(src_dict), cfg.encoder_embed_dim, src_dict.pad())
-            decoder_embed = embedding(len(tgt_dict), cfg.decoder_embed_dim, tgt_dict.pad())
+            decoder_embed = embedding(len(tgt_dict), cfg.decoder_dim, tgt_dict.pad())
             share_output = cfg.share_decoder_input_output_embed
         encoder = TransformerEncoder(cfg, src_dict, encoder_embed)
         decoder = TransformerDecoder(cfg, tgt_dict, decoder_embed, share_output)

@@ -39,6 +39,7 @@ class SinusoidalPositionalEmbedding(nn.Module):
         super().__init__()
         self.dim = dim
         self.padding_idx = padding_idx
+        self.weights: Tensor
         self.register_buffer(
             "weights", sinusoidal_table(init_size, dim, padding_idx), persistent=False
         )
@@ -63,14 +64,13 @@ class LearnedPositionalEmbedding(nn.Embedding):
         nn.init.normal_(self.weight, mean=0, std=dim**-0.5)
         nn.init.constant_(self.weight[padding_idx], 0)
         self.max_positions = num_positions
+        self.pad = padding_idx
 
     def forward(self, tokens: Tensor, incremental: bool = False) -> Tensor:  # type: ignore[override]
         if incremental:
-            pos = torch.full(
-                (tokens.size(0), 1), self.padding_idx + tokens.size(1), device=tokens.device
-            )
+            pos = torch.full((tokens.size(0), 1), self.pad + tokens.size(1), device=tokens.device)
         else:
-            pos = make_positions(tokens, self.padding_idx)
+            pos = make_positions(tokens, self.pad)
         return super().forward(pos)
 
 

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from seqx.data.collate import collate_tokens
+from seqx.models.incremental_state import IncrementalState
 from seqx.registry import Registry
 from seqx.testing.conformance.model import ModelFixtures
 from seqx.testing.tiny import TinyTask
@@ -90,7 +91,7 @@ class IncrementalLanguageModelConformance(LanguageModelConformance):
         tokens = tiny_lm_batch(task, [6, 6, 6], seed=5)["net_input"]["src_tokens"]
         with torch.no_grad():
             full = model.decoder(tokens)[0]
-            state: dict = {}
+            state = IncrementalState()
             for t in range(tokens.size(1)):
                 step = model.decoder(tokens[:, : t + 1], incremental_state=state)[0]
                 assert step.size(1) == 1, "an incremental step must score only the new position"
@@ -100,7 +101,7 @@ class IncrementalLanguageModelConformance(LanguageModelConformance):
         tokens = tiny_lm_batch(task, [5, 5, 5], seed=6)["net_input"]["src_tokens"]
         new_order = torch.tensor([2, 0, 0, 1])
         with torch.no_grad():
-            state: dict = {}
+            state = IncrementalState()
             for t in range(3):
                 model.decoder(tokens[:, : t + 1], incremental_state=state)
             model.decoder.reorder_incremental_state(state, new_order)
@@ -112,7 +113,7 @@ class IncrementalLanguageModelConformance(LanguageModelConformance):
     def test_reorder_with_out_of_range_index_is_an_error(self, model: Any, task: TinyTask) -> None:
         tokens = tiny_lm_batch(task, [3, 3], seed=7)["net_input"]["src_tokens"]
         with torch.no_grad():
-            state: dict = {}
+            state = IncrementalState()
             model.decoder(tokens[:, :1], incremental_state=state)
         with pytest.raises((IndexError, RuntimeError)):
             model.decoder.reorder_incremental_state(state, torch.tensor([0, 5]))

@@ -9,6 +9,7 @@ import pytest
 import torch
 from torch import Tensor
 
+from seqx.models.incremental_state import IncrementalState
 from seqx.registry import Registry
 from seqx.testing.conformance.component import ComponentConformance
 from seqx.testing.tiny import TinyTask, tiny_batch
@@ -111,6 +112,29 @@ class ModelConformance(ModelFixtures):
         single = model(**alone)[0]
         torch.testing.assert_close(single[0], both[row], atol=self.atol, rtol=1e-4)
 
+    def test_fused_loss_equals_the_normalized_scores(self, model: Any, task: TinyTask) -> None:
+        """A model offering the fused loss (``fused_loss``) gives the loss its own forward
+        and normalization give."""
+        from seqx.criterions.configs import LabelSmoothedCrossEntropyConfig
+        from seqx.criterions.label_smoothed_cross_entropy import (
+            LabelSmoothedCrossEntropyCriterion,
+        )
+
+        if not model.fused_loss:
+            pytest.skip("the model does not offer the fused loss")
+        from seqx.criterions.fused import target_logits
+
+        cfg = LabelSmoothedCrossEntropyConfig(label_smoothing=0.1)
+        criterion = LabelSmoothedCrossEntropyCriterion(cfg, task)
+        batch = tiny_batch(task, [5, 7, 3], tgt_length=6, seed=9)
+        if target_logits(model, batch, criterion.padding_idx) is None:
+            pytest.skip("an adaptive softmax: the fused loss does not apply")
+        fused = criterion(model, batch)[0]
+        unfused_model = copy.deepcopy(model)
+        unfused_model.fused_loss = False
+        unfused = criterion(unfused_model, batch)[0]
+        torch.testing.assert_close(fused, unfused, atol=1e-4, rtol=1e-5)
+
     def test_prepared_for_inference_scores_the_same(self, model: Any, task: TinyTask) -> None:
         batch = tiny_batch(task, [5, 7, 3], tgt_length=6, seed=6)
         prepared = copy.deepcopy(model)
@@ -139,7 +163,7 @@ class IncrementalDecoderConformance(ModelConformance):
         with torch.no_grad():
             full = reference.decoder(prev, encoder_out=self._encode(reference, batch))[0]
             encoder_out = self._encode(stepper, batch)
-            state: dict = {}
+            state = IncrementalState()
             for t in range(prev.size(1)):
                 step = stepper.decoder(
                     prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state
@@ -161,7 +185,7 @@ class IncrementalDecoderConformance(ModelConformance):
         new_order = torch.tensor([2, 0, 0, 1])
         with torch.no_grad():
             encoder_out = self._encode(model, batch)
-            state: dict = {}
+            state = IncrementalState()
             for t in range(3):
                 model.decoder(prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state)
             model.decoder.reorder_incremental_state(state, new_order)
@@ -178,7 +202,7 @@ class IncrementalDecoderConformance(ModelConformance):
         prev = batch["net_input"]["prev_output_tokens"]
         with torch.no_grad():
             encoder_out = self._encode(model, batch)
-            state: dict = {}
+            state = IncrementalState()
             model.decoder(prev[:, :1], encoder_out=encoder_out, incremental_state=state)
         # seqx's own reorder says "the batch has 2 rows"; a decoder that reorders its own
         # caches may fail in index_select instead: an error either way, never garbage
@@ -195,25 +219,19 @@ class IncrementalDecoderConformance(ModelConformance):
         expand = torch.arange(len(lengths)).repeat_interleave(beam)
         prev = batch["net_input"]["prev_output_tokens"].index_select(0, expand)
         prev[1::2, 1:] = prev[1::2, 1:].flip(1)  # make the two beams of each sentence differ
-        model.decoder.set_beam_size(beam)
-        try:
-            with torch.no_grad():
-                encoder_out = self._encode(model, batch)
-                encoder_out = model.encoder.reorder_encoder_out(encoder_out, expand)
-                state: dict = {}
-                for t in range(2):
-                    model.decoder(
-                        prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state
-                    )
-                model.decoder.reorder_incremental_state(state, new_order)
-                encoder_out = model.encoder.reorder_encoder_out(encoder_out, new_order)
-                reordered = prev.index_select(0, new_order)
-                step = model.decoder(
-                    reordered[:, :3], encoder_out=encoder_out, incremental_state=state
-                )[0]
-                full = model.decoder(reordered, encoder_out=encoder_out)[0]
-        finally:
-            model.decoder.set_beam_size(1)
+        with torch.no_grad():
+            encoder_out = self._encode(model, batch)
+            encoder_out = model.encoder.reorder_encoder_out(encoder_out, expand)
+            state = IncrementalState(beam_size=beam, group=beam)
+            for t in range(2):
+                model.decoder(prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state)
+            model.decoder.reorder_incremental_state(state, new_order)
+            encoder_out = model.encoder.reorder_encoder_out(encoder_out, new_order)
+            reordered = prev.index_select(0, new_order)
+            step = model.decoder(
+                reordered[:, :3], encoder_out=encoder_out, incremental_state=state
+            )[0]
+            full = model.decoder(reordered, encoder_out=encoder_out)[0]
         torch.testing.assert_close(step[:, -1], full[:, 2], atol=self.atol, rtol=1e-4)
 
     def test_reorder_within_beams(self, model: Any, task: TinyTask) -> None:
@@ -234,23 +252,18 @@ class IncrementalDecoderConformance(ModelConformance):
         prev = batch["net_input"]["prev_output_tokens"].index_select(0, expand)
         prev[1::beam, 1:] = prev[1::beam, 1:].flip(1)  # the beams of a sentence differ
         prev[2::beam, 1:] = prev[2::beam, 1:].roll(1, 1)
-        try:
-            with torch.no_grad():
-                encoder_out = self._encode(model, batch)
-                state: dict = {}
-                model.decoder.set_beam_size(1)
-                first = model.decoder(
-                    prev[::beam, :1], encoder_out=encoder_out, incremental_state=state
+        with torch.no_grad():
+            encoder_out = self._encode(model, batch)
+            state = IncrementalState(beam_size=beam)
+            first = model.decoder(
+                prev[::beam, :1], encoder_out=encoder_out, incremental_state=state
+            )[0]
+            model.decoder.reorder_incremental_state(state, expand)
+            encoder_out = model.encoder.reorder_encoder_out(encoder_out, expand)
+            for t in (1, 2):
+                step = model.decoder(
+                    prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state
                 )[0]
-                model.decoder.set_beam_size(beam)
-                model.decoder.reorder_incremental_state(state, expand)
-                encoder_out = model.encoder.reorder_encoder_out(encoder_out, expand)
-                for t in (1, 2):
-                    step = model.decoder(
-                        prev[:, : t + 1], encoder_out=encoder_out, incremental_state=state
-                    )[0]
-                full = model.decoder(prev[:, :3], encoder_out=encoder_out)[0]
-        finally:
-            model.decoder.set_beam_size(1)
+            full = model.decoder(prev[:, :3], encoder_out=encoder_out)[0]
         torch.testing.assert_close(first[:, -1], full[::beam, 0], atol=self.atol, rtol=1e-4)
         torch.testing.assert_close(step[:, -1], full[:, 2], atol=self.atol, rtol=1e-4)

@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from seqx.models.int8_linear import (
+from seqx.inference.int8_linear import (
     Int8Linear,
     input_levels,
     int8_linear_available,
@@ -100,7 +100,7 @@ def test_quantize_refuses_a_model_in_training_mode():
 
 def test_int8_on_cuda_is_a_clear_error():
     from seqx.errors import SeqxError
-    from seqx.generation.decoding import check_int8
+    from seqx.inference.convert import check_int8
 
     with pytest.raises(SeqxError, match="--int8 runs on CPU"):
         check_int8(torch.device("cuda"))

@@ -12,11 +12,11 @@ PyTorch's own compiler uses for this (``torch.ops.mkldnn``), where the build has
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
+
+from seqx.inference.replace import replace_linear_layers_
 
 
 @functools.cache
@@ -32,29 +32,6 @@ def packed_linear_available() -> bool:
         )
     except (AttributeError, RuntimeError):
         return False
-
-
-class TiedLinear(nn.Module):
-    """An output projection that reuses another module's ``weight`` (shared input and output
-    embeddings) without registering it a second time: the state dict is unchanged."""
-
-    def __init__(self, owner: nn.Module) -> None:
-        super().__init__()
-        self.__dict__["owner"] = owner  # not a submodule: its parameters stay where they are
-
-    @property
-    def weight(self) -> Tensor:
-        owner: nn.Module = self.__dict__["owner"]
-        weight = owner.weight
-        assert isinstance(weight, Tensor)
-        return weight
-
-    @property
-    def bias(self) -> Tensor | None:
-        return None
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.linear(x, self.weight)
 
 
 class PackedLinear(nn.Module):
@@ -80,25 +57,6 @@ class PackedLinear(nn.Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bfloat16"
-
-
-def replace_linear_layers_(
-    model: nn.Module, make: Callable[[Tensor, Tensor | None], nn.Module], what: str
-) -> int:
-    """Replace every ``nn.Linear`` and ``TiedLinear`` of ``model`` (in evaluation mode, on
-    CPU) by ``make(weight, bias)``; returns how many. ``what`` names the operation in the
-    error for a model still in training mode."""
-    if model.training:
-        raise ValueError(
-            f"{what} the layers of a model in evaluation mode (prepare_for_inference_)"
-        )
-    count = 0
-    for parent in list(model.modules()):
-        for name, child in list(parent.named_children()):
-            if isinstance(child, (nn.Linear, TiedLinear)) and child.weight.device.type == "cpu":
-                setattr(parent, name, make(child.weight, child.bias))
-                count += 1
-    return count
 
 
 def pack_linear_layers_(model: nn.Module) -> int:

@@ -19,7 +19,7 @@ import functools
 import torch
 from torch import Tensor, nn
 
-from seqx.models.packed_linear import replace_linear_layers_
+from seqx.inference.replace import replace_linear_layers_
 
 
 @functools.cache

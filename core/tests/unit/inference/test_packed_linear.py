@@ -2,7 +2,7 @@ import pytest
 import torch
 from torch import nn
 
-from seqx.models.packed_linear import (
+from seqx.inference.packed_linear import (
     PackedLinear,
     TiedLinear,
     pack_linear_layers_,
