@@ -108,17 +108,37 @@ def test_archs_have_fairseqs_hyperparameters(seqx_plugins, arch, expected):
     got = (
         c.encoder_embed_dim,
         c.encoder_layers,
-        c.encoder_dropout_in,
-        c.encoder_dropout_out,
+        *c.encoder_dropouts,
         c.decoder_embed_dim,
         c.decoder_layers,
         c.decoder_out_embed_dim,
-        c.decoder_dropout_in,
-        c.decoder_dropout_out,
+        *c.decoder_dropouts,
     )
     assert got == expected
-    assert c.encoder_hidden_size == c.encoder_embed_dim
-    assert c.decoder_hidden_size == c.decoder_embed_dim
+    assert c.encoder_hidden == c.encoder_embed_dim
+    assert c.decoder_hidden == c.decoder_embed_dim
+
+
+def test_a_replayed_config_derives_dropouts_from_the_new_dropout(seqx_plugins):
+    """config.json records the options as given: a replay with another --dropout changes
+    every dropout that defaults to it, and keeps those given explicitly."""
+    from seqx.config.resolve import Section, build, select
+
+    seqx_plugins.register("seqx_lstm.plugin")
+    section = Section("model", kind="arch", flag="--arch")
+    first = build([select(seqx_plugins.registry, section, "lstm")], {"encoder_dropout_out": 0.2})
+    recorded = first.to_dict()
+    assert recorded["model"]["encoder_dropout_in"] is None
+    replayed = build(
+        [select(seqx_plugins.registry, section, "lstm")], {"dropout": 0.3}, replay=recorded
+    )
+    cfg = replayed.sections["model"].config
+    assert cfg.encoder_dropouts == (0.3, 0.2)
+    assert cfg.decoder_dropouts == (0.3, 0.3)
+    model = replayed_model = seqx_plugins.registry.get("model", "lstm").load()
+    replayed_model = model.build_model(cfg, TinyTask(20))
+    assert replayed_model.encoder.dropout_in == 0.3
+    assert replayed_model.decoder.dropout_out == 0.3
 
 
 def test_left_and_right_padding_encode_alike(seqx_plugins):

@@ -7,16 +7,19 @@ from seqx.config.resolve import RunConfig, Section
 
 EVAL_LM_SECTIONS: tuple[Section, ...] = (
     Section("eval_lm", config="seqx.generation.config:EvalLMConfig", title="Evaluate"),
+    Section("decoding", config="seqx.generation.config:DecodingConfig", title="Checkpoints"),
     Section("dataset_format", kind="dataset_format", flag="--dataset-impl"),
 )
 
 
 def _eval_lm(run_config: RunConfig, config_file: str | None) -> None:
+    from seqx.generation.config import DecodingConfig, EvalLMConfig
     from seqx.generation.eval_lm import eval_lm as run
     from seqx.plugins import get_plugin_manager
 
     run(
-        run_config.eval_lm,
+        run_config.section(EvalLMConfig, "eval_lm"),
+        run_config.section(DecodingConfig, "decoding"),
         get_plugin_manager(),
         dataset_format=run_config.sections["dataset_format"].name,
     )

@@ -7,13 +7,21 @@ from seqx.config.resolve import RunConfig, Section
 
 GENERATE_SECTIONS: tuple[Section, ...] = (
     Section("generate", config="seqx.generation.config:GenerateConfig", title="Generate"),
+    Section("decoding", config="seqx.generation.config:DecodingConfig", title="Checkpoints"),
     Section("generation", config="seqx.generation.config:GenerationConfig", title="Search"),
+    Section("post_process", config="seqx.generation.config:PostProcessConfig", title="Output"),
     Section("scoring", kind="scorer", flag="--scoring", default="bleu"),
     Section("dataset_format", kind="dataset_format", flag="--dataset-impl"),
 )
 
 
 def _generate(run_config: RunConfig, config_file: str | None) -> None:
+    from seqx.generation.config import (
+        DecodingConfig,
+        GenerateConfig,
+        GenerationConfig,
+        PostProcessConfig,
+    )
     from seqx.generation.generate import generate as run
     from seqx.plugins import get_plugin_manager
 
@@ -23,8 +31,10 @@ def _generate(run_config: RunConfig, config_file: str | None) -> None:
         pm.registry.get("scorer", scoring.name).load()(scoring.config) if scoring.name else None
     )
     run(
-        run_config.generate,
-        run_config.generation,
+        run_config.section(GenerateConfig, "generate"),
+        run_config.section(DecodingConfig, "decoding"),
+        run_config.section(GenerationConfig, "generation"),
+        run_config.section(PostProcessConfig, "post_process"),
         scorer,
         pm,
         dataset_format=run_config.sections["dataset_format"].name,

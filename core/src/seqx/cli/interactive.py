@@ -7,18 +7,28 @@ from seqx.config.resolve import RunConfig, Section
 
 INTERACTIVE_SECTIONS: tuple[Section, ...] = (
     Section("interactive", config="seqx.generation.config:InteractiveConfig", title="Input"),
+    Section("decoding", config="seqx.generation.config:DecodingConfig", title="Checkpoints"),
     Section("generation", config="seqx.generation.config:GenerationConfig", title="Search"),
+    Section("post_process", config="seqx.generation.config:PostProcessConfig", title="Output"),
     Section("dataset_format", kind="dataset_format", flag="--dataset-impl"),
 )
 
 
 def _interactive(run_config: RunConfig, config_file: str | None) -> None:
+    from seqx.generation.config import (
+        DecodingConfig,
+        GenerationConfig,
+        InteractiveConfig,
+        PostProcessConfig,
+    )
     from seqx.generation.interactive import interactive as run
     from seqx.plugins import get_plugin_manager
 
     run(
-        run_config.interactive,
-        run_config.generation,
+        run_config.section(InteractiveConfig, "interactive"),
+        run_config.section(DecodingConfig, "decoding"),
+        run_config.section(GenerationConfig, "generation"),
+        run_config.section(PostProcessConfig, "post_process"),
         get_plugin_manager(),
         dataset_format=run_config.sections["dataset_format"].name,
     )

@@ -42,38 +42,56 @@ class GenerationConfig:
 
 
 @dataclass(kw_only=True)
+class DecodingConfig:
+    """Which checkpoints to load, and on which device and in which precision to run them
+    (seqx generate, interactive and eval-lm)."""
+
+    path: str | None = None
+    """Checkpoint(s) to use; PATH1:PATH2 is an ensemble (their probabilities averaged)."""
+    use_ema: bool = False
+    """Use the moving average of the weights that --ema-decay kept."""
+    cpu: bool = False
+    """Use the CPU even when CUDA is available."""
+    amp: bool = False
+    """Compute in mixed precision: bfloat16 on CPU, float16 on CUDA."""
+    int8: bool = False
+    """On CPU, multiply in int8: linear layers' weights quantized once per output channel,
+    their inputs at each call. Faster; the results change a little."""
+    seed: int = 1
+    """Random seed (for sampling)."""
+
+
+@dataclass(kw_only=True)
+class PostProcessConfig:
+    """Undoing subwords in the output lines (seqx generate and interactive)."""
+
+    remove_bpe: str | None = None
+    """Undo subwords in H and T lines: 'sentencepiece', '@@ ', ... (alias of --post-process)."""
+    post_process: str | None = None
+    """Undo subwords in H and T lines: 'sentencepiece', '@@ ', ..."""
+
+    @property
+    def symbol(self) -> str | None:
+        """``--post-process``, or its alias ``--remove-bpe``."""
+        return self.post_process or self.remove_bpe
+
+
+@dataclass(kw_only=True)
 class GenerateConfig:
     """Options of seqx generate."""
 
     data: str = field(metadata={"positional": True})
     """Data folder made by seqx preprocess."""
-    path: str | None = None
-    """Checkpoint(s) to decode with; PATH1:PATH2 decodes with an ensemble."""
-    use_ema: bool = False
-    """Decode with the moving average of the weights that --ema-decay kept."""
     gen_subset: str = "test"
     """The split to translate."""
     batch_size: int | None = None
     """Maximum number of sentences in a batch."""
     max_tokens: int | None = None
     """Maximum number of tokens in a batch."""
-    remove_bpe: str | None = None
-    """Undo subwords in H and T lines: 'sentencepiece', '@@ ', ... (alias of --post-process)."""
-    post_process: str | None = None
-    """Undo subwords in H and T lines: 'sentencepiece', '@@ ', ..."""
     quiet: bool = False
     """Print only the speed and score lines."""
     results_path: str | None = None
     """Write the output to RESULTS_PATH/generate-SUBSET.txt instead of stdout."""
-    cpu: bool = False
-    """Use the CPU even when CUDA is available."""
-    amp: bool = False
-    """Decode in mixed precision: bfloat16 on CPU, float16 on CUDA."""
-    int8: bool = False
-    """On CPU, multiply in int8: linear layers' weights quantized once per output channel,
-    their inputs at each call. Faster; the hypotheses change a little."""
-    seed: int = 1
-    """Random seed (for sampling)."""
     num_workers: int = 0
     """DataLoader worker processes."""
     decode_workers: int = 1
@@ -92,29 +110,12 @@ class InteractiveConfig:
 
     data: str = field(metadata={"positional": True})
     """Data folder made by seqx preprocess (its dictionaries and subword model)."""
-    path: str | None = None
-    """Checkpoint(s) to decode with; PATH1:PATH2 decodes with an ensemble."""
-    use_ema: bool = False
-    """Decode with the moving average of the weights that --ema-decay kept."""
     input: str = "-"
     """File to translate, one sentence per line ('-': standard input)."""
     buffer_size: int = 1
     """Read this many sentences before translating them as a batch."""
     batch_size: int | None = None
     """Maximum number of sentences in a batch (default: --buffer-size)."""
-    remove_bpe: str | None = None
-    """Undo subwords in H lines: 'sentencepiece', '@@ ', ... (alias of --post-process)."""
-    post_process: str | None = None
-    """Undo subwords in H lines: 'sentencepiece', '@@ ', ..."""
-    cpu: bool = False
-    """Use the CPU even when CUDA is available."""
-    amp: bool = False
-    """Decode in mixed precision: bfloat16 on CPU, float16 on CUDA."""
-    int8: bool = False
-    """On CPU, multiply in int8: linear layers' weights quantized once per output channel,
-    their inputs at each call. Faster; the hypotheses change a little."""
-    seed: int = 1
-    """Random seed (for sampling)."""
 
 
 @dataclass(kw_only=True)
@@ -123,10 +124,6 @@ class EvalLMConfig:
 
     data: str = field(metadata={"positional": True})
     """Data folder made by seqx preprocess --only-source."""
-    path: str | None = None
-    """Checkpoint(s) of language models; PATH1:PATH2 averages their probabilities."""
-    use_ema: bool = False
-    """Score with the moving average of the weights that --ema-decay kept."""
     gen_subset: str = "test"
     """The split to score."""
     batch_size: int | None = None
@@ -137,12 +134,6 @@ class EvalLMConfig:
     """Override the checkpoint's --tokens-per-sample (the length of a scored block)."""
     sample_break_mode: BreakMode | None = None
     """Override the checkpoint's --sample-break-mode."""
-    cpu: bool = False
-    """Use the CPU even when CUDA is available."""
-    amp: bool = False
-    """Score in mixed precision: bfloat16 on CPU, float16 on CUDA."""
-    seed: int = 1
-    """Random seed."""
     num_workers: int = 0
     """DataLoader worker processes."""
     skip_invalid_size_inputs_valid_test: bool = False

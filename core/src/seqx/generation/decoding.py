@@ -3,70 +3,60 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING
 
 from seqx.errors import SeqxError
+from seqx.generation.config import DecodingConfig
 
-
-def autocast(device: Any, enabled: bool) -> Any:
-    """The autocast context of ``--amp`` for decoding on ``device``."""
-    import contextlib
-
+if TYPE_CHECKING:
     import torch
 
-    if not enabled:
-        return contextlib.nullcontext()
-    dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
-    return torch.autocast(device.type, dtype=dtype)
+    from seqx.hub import Loaded
+    from seqx.models.base_model import EncoderDecoderModel
+    from seqx.plugins import PluginManager
 
 
-def load_for_decoding(cfg: Any, pm: Any, dataset_format: str | None) -> tuple[Any, Any]:
-    """Seed, pick the device and load ``--path``'s models, prepared for inference (see
-    ``BaseModel.prepare_for_inference_``): returns (device, Loaded)."""
-    import torch
-
+def load_for_decoding(
+    cfg: DecodingConfig, data: str, pm: PluginManager, dataset_format: str | None
+) -> tuple[torch.device, Loaded]:
+    """Seed, pick the device and load ``--path``'s models on the data folder ``data``,
+    converted for inference (:func:`seqx.inference.convert.convert_for_decoding`): returns
+    (device, Loaded)."""
+    from seqx.devices import pick_device
     from seqx.hub import load_model_ensemble
-    from seqx.models.int8_linear import quantize_linear_layers_
-    from seqx.models.packed_linear import pack_linear_layers_, packed_linear_available
-    from seqx.training.rng import set_seed
+    from seqx.inference.convert import convert_for_decoding
+    from seqx.rng import set_seed
 
     if not cfg.path:
         raise SeqxError("give the checkpoint to decode with: --path CHECKPOINT")
     set_seed(cfg.seed)
-    device = torch.device("cuda" if torch.cuda.is_available() and not cfg.cpu else "cpu")
+    device = pick_device(cfg.cpu)
     loaded = load_model_ensemble(
         cfg.path.split(os.pathsep),
-        data=cfg.data,
+        data=data,
         pm=pm,
         device=device,
         dataset_format=dataset_format,
-        use_ema=getattr(cfg, "use_ema", False),
+        use_ema=cfg.use_ema,
     )
-    int8 = getattr(cfg, "int8", False)
-    if int8:
-        check_int8(device)
-    pack = getattr(cfg, "amp", False) and device.type == "cpu" and packed_linear_available()
     for model in loaded.models:
-        prepare = getattr(model, "prepare_for_inference_", None)
-        if callable(prepare):
-            prepare()
-        if model.training:
-            continue
-        if int8:
-            quantize_linear_layers_(model)
-        elif pack:  # bfloat16 under --amp: weights laid out once
-            pack_linear_layers_(model)
+        convert_for_decoding(model, device, amp=cfg.amp, int8=cfg.int8)
     return device, loaded
 
 
-def check_int8(device: Any) -> None:
-    """Reject ``--int8`` where it cannot run, saying why."""
-    from seqx.models.int8_linear import int8_linear_available
+def encoder_decoder_models(loaded: Loaded, command: str) -> list[EncoderDecoderModel]:
+    """``loaded``'s models, which ``command`` decodes as encoder-decoder models; an error
+    naming the checkpoint's model otherwise (a language model)."""
+    from seqx.models.base_model import EncoderDecoderModel
 
-    if device.type != "cpu":
-        raise SeqxError("--int8 runs on CPU: add --cpu, or leave --int8 out on CUDA")
-    if not int8_linear_available():
-        raise SeqxError(
-            "--int8 needs PyTorch's oneDNN quantized linear operators "
-            "(torch.ops.onednn.qlinear_pointwise), which this build lacks: leave --int8 out"
-        )
+    out = []
+    for model, state in zip(loaded.models, loaded.states):
+        if not isinstance(model, EncoderDecoderModel):
+            task = loaded.run_config.sections["task"].name
+            raise SeqxError(
+                f"seqx {command} translates with encoder-decoder models; this checkpoint holds "
+                f"a {type(model).__name__} trained with task '{task}' "
+                f"(format {state.get('format_version')}): score it with seqx eval-lm"
+            )
+        out.append(model)
+    return out

@@ -5,18 +5,22 @@ from __future__ import annotations
 import math
 import sys
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import torch
 
+from seqx.devices import autocast, move_to
 from seqx.errors import SeqxError
-from seqx.generation.config import EvalLMConfig
-from seqx.generation.decoding import autocast, load_for_decoding
+from seqx.generation.config import DecodingConfig, EvalLMConfig
+from seqx.generation.decoding import load_for_decoding
+from seqx.plugins import PluginManager
 from seqx.tasks.task import resolve_max_positions
-from seqx.training.trainer import move_to
+
+if TYPE_CHECKING:
+    from seqx.models.base_model import BaseModel
 
 
-def token_log_probs(models: list[Any], sample: dict[str, Any]) -> torch.Tensor:
+def token_log_probs(models: list[BaseModel], sample: dict[str, Any]) -> torch.Tensor:
     """log p(target token) at every position (B x T, base e); an ensemble averages
     probabilities."""
     target = sample["target"]
@@ -31,17 +35,21 @@ def token_log_probs(models: list[Any], sample: dict[str, Any]) -> torch.Tensor:
 
 
 def eval_lm(
-    cfg: EvalLMConfig, pm: Any, dataset_format: str | None = None, log: TextIO | None = None
+    cfg: EvalLMConfig,
+    decoding: DecodingConfig,
+    pm: PluginManager,
+    dataset_format: str | None = None,
+    log: TextIO | None = None,
 ) -> dict[str, Any]:
     """Score ``cfg.gen_subset``; print fairseq-eval-lm's lines; return loss and perplexity."""
     log = log or sys.stdout
-    device, loaded = load_for_decoding(cfg, pm, dataset_format)
+    device, loaded = load_for_decoding(decoding, cfg.data, pm, dataset_format)
     task, models = loaded.task, loaded.models
     task_name = loaded.run_config.sections["task"].name
     if not hasattr(task.cfg, "tokens_per_sample"):
         raise SeqxError(
-            f"checkpoint '{cfg.path}' was trained with task '{task_name}': seqx eval-lm scores "
-            "language models (--task language_modeling); use seqx generate for translation"
+            f"checkpoint '{decoding.path}' was trained with task '{task_name}': seqx eval-lm "
+            "scores language models (--task language_modeling); use seqx generate for translation"
         )
     if cfg.tokens_per_sample is not None:
         task.cfg.tokens_per_sample = cfg.tokens_per_sample
@@ -60,7 +68,7 @@ def eval_lm(
             task.max_positions(), *[m.max_positions() for m in models]
         ),
         ignore_invalid_inputs=cfg.skip_invalid_size_inputs_valid_test,
-        seed=cfg.seed,
+        seed=decoding.seed,
         num_workers=cfg.num_workers,
         split=cfg.gen_subset,
     ).next_epoch_itr(shuffle=False)
@@ -70,7 +78,7 @@ def eval_lm(
             continue
         sample = move_to(sample, device)
         start = time.perf_counter()
-        with torch.no_grad(), autocast(device, cfg.amp):
+        with torch.no_grad(), autocast(device, decoding.amp):
             scores = token_log_probs(models, sample)
         mask = sample["target"].ne(pad)
         nll -= float(scores[mask].sum())

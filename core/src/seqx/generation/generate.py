@@ -2,105 +2,144 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
+from seqx.data.folder import folder_pipeline
+from seqx.data.text_pipeline import TextPipeline
+from seqx.devices import autocast, move_to
 from seqx.errors import SeqxError
-from seqx.generation.config import GenerateConfig, GenerationConfig
-from seqx.generation.decoding import autocast, load_for_decoding
+from seqx.generation.config import (
+    DecodingConfig,
+    GenerateConfig,
+    GenerationConfig,
+    PostProcessConfig,
+)
+from seqx.generation.decoding import encoder_decoder_models, load_for_decoding
 from seqx.generation.parallel import fork_available, map_in_workers
 from seqx.generation.sequence_generator import SequenceGenerator
-from seqx.generation.text import folder_pipeline, hypothesis_lines, post_process_symbol
-from seqx.tasks.task import resolve_max_positions
-from seqx.training.trainer import move_to
+from seqx.generation.text import hypothesis_lines
+from seqx.models.base_model import BaseModel
+from seqx.plugins import PluginManager
+from seqx.scoring.scorer import Scorer
+from seqx.tasks.task import Task, resolve_max_positions
+
+
+class _Printer:
+    """fairseq-generate's S, T, H, D and P lines of each sentence, and the scorer's input."""
+
+    def __init__(
+        self,
+        task: Task,
+        pipeline: TextPipeline,
+        post: str | None,
+        scorer: Scorer | None,
+        out: TextIO,
+    ) -> None:
+        self.src_dict, self.tgt_dict = task.source_dictionary, task.target_dictionary
+        self.pipeline = pipeline
+        self.post = post
+        self.scorer = scorer
+        self.out: TextIO | None = out
+
+    def sentence(self, sample: dict[str, Any], i: int, hypos: list[dict[str, Any]]) -> int:
+        """Print sentence ``i`` of ``sample`` with its hypotheses; its best one's length."""
+        src_dict, tgt_dict, post, out = self.src_dict, self.tgt_dict, self.post, self.out
+        sid = int(sample["id"][i])
+        src = sample["net_input"]["src_tokens"][i]
+        src = src[src.ne(src_dict.pad())]
+        target = sample["target"][i]
+        target = target[target.ne(tgt_dict.pad())]
+        target_str = tgt_dict.string(target, post, escape_unk=True)
+        target_text = self.pipeline.decode(tgt_dict.string(target, None))
+        if out is not None:
+            print(f"S-{sid}\t{src_dict.string(src, post)}", file=out)
+            print(f"T-{sid}\t{target_str}", file=out)
+        for j, hypo in enumerate(hypos):
+            lines, hypo_str, detok = hypothesis_lines(
+                sid, hypo, tgt_dict, post, self.pipeline.decode
+            )
+            if out is not None:
+                print("\n".join(lines), file=out)
+            if j == 0 and self.scorer is not None:
+                if self.scorer.uses_detokenized:
+                    self.scorer.add_string(target_text, detok)
+                else:
+                    self.scorer.add_string(target_str, hypo_str)
+        return len(hypos[0]["tokens"]) if hypos else 0
+
+
+def _batches(task: Task, models: Sequence[BaseModel], cfg: GenerateConfig, seed: int) -> Any:
+    """The batches of ``--gen-subset``, in order (128 sentences unless a size is given)."""
+    if cfg.max_source_positions is not None:
+        task.cfg.max_source_positions = cfg.max_source_positions
+    task.load_dataset(cfg.gen_subset)
+    max_positions = resolve_max_positions(
+        task.max_positions(), *[m.max_positions() for m in models]
+    )
+    return task.get_batch_iterator(
+        task.dataset(cfg.gen_subset),
+        max_tokens=cfg.max_tokens,
+        max_sentences=cfg.batch_size if cfg.batch_size or cfg.max_tokens else 128,
+        max_positions=max_positions,
+        ignore_invalid_inputs=cfg.skip_invalid_size_inputs_valid_test,
+        seed=seed,
+        num_workers=cfg.num_workers,
+        split=cfg.gen_subset,
+    ).next_epoch_itr(shuffle=False)
+
+
+def _results_file(cfg: GenerateConfig) -> str | None:
+    """``--results-path``'s ``generate-SUBSET.txt`` (its folder made), if given."""
+    if not cfg.results_path:
+        return None
+    if os.path.exists(cfg.results_path) and not os.path.isdir(cfg.results_path):
+        raise SeqxError(f"--results-path '{cfg.results_path}' is a file, not a folder")
+    os.makedirs(cfg.results_path, exist_ok=True)
+    return os.path.join(cfg.results_path, f"generate-{cfg.gen_subset}.txt")
 
 
 def generate(
     cfg: GenerateConfig,
+    decoding: DecodingConfig,
     gen: GenerationConfig,
-    scorer: Any,
-    pm: Any,
+    post_process: PostProcessConfig,
+    scorer: Scorer | None,
+    pm: PluginManager,
     dataset_format: str | None = None,
     out: TextIO | None = None,
     log: TextIO | None = None,
 ) -> dict[str, Any]:
     """Translate ``cfg.gen_subset``; print fairseq's lines; return speed and score."""
     log = log or sys.stderr
-    device, loaded = load_for_decoding(cfg, pm, dataset_format)
-    task, models = loaded.task, loaded.models
-    if cfg.max_source_positions is not None:
-        task.cfg.max_source_positions = cfg.max_source_positions
-    task.load_dataset(cfg.gen_subset)
-    dataset = task.dataset(cfg.gen_subset)
-    src_dict, tgt_dict = task.source_dictionary, task.target_dictionary
-    tgt_lang = task.cfg.target_lang
-    target_pipeline = folder_pipeline(pm.registry, cfg.data, tgt_lang)
-    post = post_process_symbol(cfg)
-    max_positions = resolve_max_positions(
-        task.max_positions(), *[m.max_positions() for m in models]
-    )
-    itr = task.get_batch_iterator(
-        dataset,
-        max_tokens=cfg.max_tokens,
-        max_sentences=cfg.batch_size if cfg.batch_size or cfg.max_tokens else 128,
-        max_positions=max_positions,
-        ignore_invalid_inputs=cfg.skip_invalid_size_inputs_valid_test,
-        seed=cfg.seed,
-        num_workers=cfg.num_workers,
-        split=cfg.gen_subset,
-    ).next_epoch_itr(shuffle=False)
-    generator = SequenceGenerator(tgt_dict, gen)
-    prefix_size = gen.prefix_size
-
-    own_file = None
-    if cfg.results_path:
-        os.makedirs(cfg.results_path, exist_ok=True)
-        own_file = open(  # noqa: SIM115 - closed below
-            os.path.join(cfg.results_path, f"generate-{cfg.gen_subset}.txt"),
-            "w",
-            encoding="utf-8",
-        )
-    out = own_file or out or sys.stdout
-    sentences = tokens = 0
-    elapsed = 0.0
+    device, loaded = load_for_decoding(decoding, cfg.data, pm, dataset_format)
+    task, models = loaded.task, encoder_decoder_models(loaded, "generate")
+    itr = _batches(task, models, cfg, decoding.seed)
+    pipeline = folder_pipeline(pm.registry, cfg.data, task.cfg.target_lang)
+    generator = SequenceGenerator(task.target_dictionary, gen)
 
     def decode(sample: dict[str, Any]) -> Any:
-        prefix = sample["target"][:, :prefix_size] if prefix_size > 0 else None
-        with autocast(device, cfg.amp):
+        prefix = sample["target"][:, : gen.prefix_size] if gen.prefix_size > 0 else None
+        with autocast(device, decoding.amp):
             return task.inference_step(generator, models, sample, prefix_tokens=prefix)
 
-    try:
-        for sample, hypos, seconds in _decoded(itr, decode, cfg, device):
+    results = _results_file(cfg)
+    with open(results, "w", encoding="utf-8") if results else contextlib.nullcontext() as own:
+        target = own or out or sys.stdout
+        printer = _Printer(task, pipeline, post_process.symbol, scorer, target)
+        if cfg.quiet:
+            printer.out = None
+        sentences = tokens = 0
+        elapsed = 0.0
+        for sample, hypos, seconds in _decoded(itr, decode, cfg, decoding.seed, device):
             elapsed += seconds
-            for i, sid in enumerate(sample["id"].tolist()):
-                src = sample["net_input"]["src_tokens"][i]
-                src = src[src.ne(src_dict.pad())]
-                target = sample["target"][i]
-                target = target[target.ne(tgt_dict.pad())]
-                target_str = tgt_dict.string(target, post, escape_unk=True)
-                target_text = target_pipeline.decode(tgt_dict.string(target, None))
-                if not cfg.quiet:
-                    print(f"S-{sid}\t{src_dict.string(src, post)}", file=out)
-                    print(f"T-{sid}\t{target_str}", file=out)
-                for j, hypo in enumerate(hypos[i]):
-                    lines, hypo_str, detok = hypothesis_lines(
-                        sid, hypo, tgt_dict, post, target_pipeline.decode
-                    )
-                    if not cfg.quiet:
-                        print("\n".join(lines), file=out)
-                    if j == 0 and scorer is not None:
-                        if getattr(scorer, "uses_detokenized", True):
-                            scorer.add_string(target_text, detok)
-                        else:
-                            scorer.add_string(target_str, hypo_str)
-                tokens += len(hypos[i][0]["tokens"]) if hypos[i] else 0
+            for i in range(len(sample["id"])):
+                tokens += printer.sentence(sample, i, hypos[i])
                 sentences += 1
-    finally:
-        if own_file is not None:
-            own_file.close()
     rate = sentences / elapsed if elapsed else 0.0
     print(
         f"Translated {sentences} sentences ({tokens} tokens) in {elapsed:.1f}s "
@@ -115,18 +154,22 @@ def generate(
     }
     if scorer is not None and sentences:
         line = f"Generate {cfg.gen_subset} with beam={gen.beam}: {scorer.result_string()}"
-        if own_file is not None:
-            with open(own_file.name, "a", encoding="utf-8") as f:
+        if results:
+            with open(results, "a", encoding="utf-8") as f:
                 print(line, file=f)
             print(line, file=log)
         else:
-            print(line, file=out)
+            print(line, file=out or sys.stdout)
         result["score"] = scorer.score()
     return result
 
 
 def _decoded(
-    itr: Any, decode: Callable[[dict[str, Any]], Any], cfg: GenerateConfig, device: Any
+    itr: Any,
+    decode: Callable[[dict[str, Any]], Any],
+    cfg: GenerateConfig,
+    seed: int,
+    device: Any,
 ) -> Iterator[tuple[dict[str, Any], Any, float]]:
     """(sample, hypotheses, seconds waited for them) per batch, in batch order: decoded here,
     or by ``--decode-workers`` forked processes on CPU."""
@@ -146,7 +189,7 @@ def _decoded(
     samples = [move_to(s, device) for s in itr if s]
 
     def job(index: int) -> Any:
-        torch.manual_seed(cfg.seed + index)  # sampling: the same draws whichever worker
+        torch.manual_seed(seed + index)  # sampling: the same draws whichever worker
         return decode(samples[index])
 
     # the largest batches first, so that none runs alone at the end

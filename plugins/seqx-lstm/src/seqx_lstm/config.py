@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def _given(value: T | None, default: T) -> T:
+    """``value`` when the option was given, else what it defaults to."""
+    return default if value is None else value
 
 
 @dataclass(kw_only=True)
@@ -59,20 +67,31 @@ class LSTMConfig:
     max_target_positions: int = 100000
     """Longest target accepted."""
 
-    def __post_init__(self) -> None:
-        d = self.dropout
-        for name in (
-            "encoder_dropout_in",
-            "encoder_dropout_out",
-            "decoder_dropout_in",
-            "decoder_dropout_out",
-        ):
-            if getattr(self, name) is None:
-                setattr(self, name, d)
-        if self.encoder_hidden_size is None:
-            self.encoder_hidden_size = self.encoder_embed_dim
-        if self.decoder_hidden_size is None:
-            self.decoder_hidden_size = self.decoder_embed_dim
+    @property
+    def encoder_hidden(self) -> int:
+        """--encoder-hidden-size, or --encoder-embed-dim when it is not given."""
+        return _given(self.encoder_hidden_size, self.encoder_embed_dim)
+
+    @property
+    def decoder_hidden(self) -> int:
+        """--decoder-hidden-size, or --decoder-embed-dim when it is not given."""
+        return _given(self.decoder_hidden_size, self.decoder_embed_dim)
+
+    @property
+    def encoder_dropouts(self) -> tuple[float, float]:
+        """(--encoder-dropout-in, --encoder-dropout-out), --dropout for those not given."""
+        return (
+            _given(self.encoder_dropout_in, self.dropout),
+            _given(self.encoder_dropout_out, self.dropout),
+        )
+
+    @property
+    def decoder_dropouts(self) -> tuple[float, float]:
+        """(--decoder-dropout-in, --decoder-dropout-out), --dropout for those not given."""
+        return (
+            _given(self.decoder_dropout_in, self.dropout),
+            _given(self.decoder_dropout_out, self.dropout),
+        )
 
 
 @dataclass(kw_only=True)
@@ -107,9 +126,15 @@ class LSTMLanguageModelConfig:
     max_target_positions: int | None = None
     """Longest sample accepted (default: the task's --tokens-per-sample)."""
 
-    def __post_init__(self) -> None:
-        for name in ("decoder_dropout_in", "decoder_dropout_out"):
-            if getattr(self, name) is None:
-                setattr(self, name, self.dropout)
-        if self.decoder_hidden_size is None:
-            self.decoder_hidden_size = self.decoder_embed_dim
+    @property
+    def decoder_hidden(self) -> int:
+        """--decoder-hidden-size, or --decoder-embed-dim when it is not given."""
+        return _given(self.decoder_hidden_size, self.decoder_embed_dim)
+
+    @property
+    def decoder_dropouts(self) -> tuple[float, float]:
+        """(--decoder-dropout-in, --decoder-dropout-out), --dropout for those not given."""
+        return (
+            _given(self.decoder_dropout_in, self.dropout),
+            _given(self.decoder_dropout_out, self.dropout),
+        )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from seqx.errors import ConfigError
 from seqx.models import LanguageModel
 from seqx.models.adaptive_softmax import parse_cutoff
+from seqx.tasks import Task
 from seqx_lstm.config import LSTMLanguageModelConfig
 from seqx_lstm.decoder import LSTMDecoder
 from seqx_lstm.embedding import build_embedding
@@ -23,7 +22,7 @@ class LSTMLanguageModel(LanguageModel):
         self.cfg = cfg
 
     @classmethod
-    def build_model(cls, cfg: LSTMLanguageModelConfig, task: Any) -> LSTMLanguageModel:
+    def build_model(cls, cfg: LSTMLanguageModelConfig, task: Task) -> LSTMLanguageModel:
         dictionary = task.target_dictionary
         cutoff = None
         if cfg.adaptive_softmax_cutoff:
@@ -38,9 +37,9 @@ class LSTMLanguageModel(LanguageModel):
                 "--decoder-embed-dim"
             )
         max_positions = cfg.max_target_positions
-        if max_positions is None:
-            task_cfg = getattr(task, "cfg", None)
-            max_positions = getattr(task_cfg, "tokens_per_sample", None) or DEFAULT_MAX_POSITIONS
+        if max_positions is None:  # the task's limit (a language-modeling task's sample length)
+            limit = task.max_positions()
+            max_positions = limit if isinstance(limit, int) else DEFAULT_MAX_POSITIONS
         embed = build_embedding(
             dictionary,
             cfg.decoder_embed_dim,
@@ -48,16 +47,15 @@ class LSTMLanguageModel(LanguageModel):
             cfg.decoder_freeze_embed,
             "--decoder-embed-path",
         )
-        assert cfg.decoder_hidden_size is not None
-        assert cfg.decoder_dropout_in is not None and cfg.decoder_dropout_out is not None
+        dropout_in, dropout_out = cfg.decoder_dropouts
         decoder = LSTMDecoder(
             dictionary,
             embed,
-            hidden_size=cfg.decoder_hidden_size,
+            hidden_size=cfg.decoder_hidden,
             out_embed_dim=cfg.decoder_out_embed_dim,
             num_layers=cfg.decoder_layers,
-            dropout_in=cfg.decoder_dropout_in,
-            dropout_out=cfg.decoder_dropout_out,
+            dropout_in=dropout_in,
+            dropout_out=dropout_out,
             attention=False,
             encoder_output_units=0,
             share_input_output_embed=cfg.share_decoder_input_output_embed,

@@ -63,16 +63,29 @@ class TransformerConfig:
     max_target_positions: int = 1024
     """Maximum target length."""
 
-    def __post_init__(self) -> None:
-        if self.decoder_embed_dim is None:
-            self.decoder_embed_dim = self.encoder_embed_dim
+    @property
+    def decoder_dim(self) -> int:
+        """--decoder-embed-dim, or --encoder-embed-dim when it is not given."""
+        return self.encoder_embed_dim if self.decoder_embed_dim is None else self.decoder_embed_dim
+
+    @property
+    def decoder_ffn_dim(self) -> int:
+        """--decoder-ffn-embed-dim, or --encoder-ffn-embed-dim when it is not given."""
         if self.decoder_ffn_embed_dim is None:
-            self.decoder_ffn_embed_dim = self.encoder_ffn_embed_dim
-        if self.decoder_output_dim is None:
-            self.decoder_output_dim = self.decoder_embed_dim
-        for side in ("encoder", "decoder"):
-            dim = getattr(self, f"{side}_embed_dim")
-            heads = getattr(self, f"{side}_attention_heads")
+            return self.encoder_ffn_embed_dim
+        return self.decoder_ffn_embed_dim
+
+    @property
+    def output_dim(self) -> int:
+        """--decoder-output-dim, or the decoder's dimension when it is not given."""
+        return self.decoder_dim if self.decoder_output_dim is None else self.decoder_output_dim
+
+    def __post_init__(self) -> None:
+        sides = {
+            "encoder": (self.encoder_embed_dim, self.encoder_attention_heads),
+            "decoder": (self.decoder_dim, self.decoder_attention_heads),
+        }
+        for side, (dim, heads) in sides.items():
             if heads < 1 or dim % heads:
                 raise ConfigError(
                     f"--{side}-embed-dim {dim} is not divisible by --{side}-attention-heads {heads}"
