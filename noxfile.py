@@ -1,4 +1,5 @@
-"""Sessions: ``tests`` (everything, one venv), one per plugin and example, ``lint``.
+"""Sessions: ``tests`` (everything, one venv), ``core`` (core alone, no plugin installed),
+one per plugin and example, ``lint``.
 
 Plugins are discovered: every ``plugins/*/pyproject.toml`` and
 ``examples/plugins/*/pyproject.toml`` is a package. Every install goes
@@ -70,6 +71,13 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *_tests_of(PACKAGES), str(ROOT / "tests"), *session.posargs)
 
 
+@nox.session
+def core(session: nox.Session) -> None:
+    """Core alone, with no plugin installed, and its tests."""
+    _install(session, [CORE])
+    session.run("pytest", *_tests_of([CORE]), *session.posargs)
+
+
 def _package_session(package: Path) -> None:
     def run(session: nox.Session) -> None:
         closure = _local_closure(package)
@@ -86,9 +94,12 @@ for _package in PLUGINS + EXAMPLES:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over the repository, mypy over core."""
-    _install(session, [CORE])
-    session.install("ruff>=0.6", "mypy>=1.10")
+    """ruff over the repository; mypy over core, every plugin and example; the import
+    contracts of pyproject.toml (core never imports a plugin, plugins never import one
+    another, decoding and the Python API never import training)."""
+    _install(session, PACKAGES)
+    session.install("ruff>=0.6", "mypy>=1.10", "import-linter>=2.0")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    session.run("lint-imports")

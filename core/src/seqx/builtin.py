@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from seqx.hookspecs import hookimpl
-from seqx.registry import Registrar
+from seqx.registrar import Registrar
 
 
 @hookimpl
 def seqx_register(registry: Registrar) -> None:
-    """Register core's tasks, criterions and commands."""
+    """Register core's tasks, criterions, scorers and commands."""
+    _components(registry)
+    _commands(registry)
+
+
+def _components(registry: Registrar) -> None:
     registry.task(
         "translation",
         "seqx.tasks.translation:TranslationTask",
@@ -50,6 +55,9 @@ def seqx_register(registry: Registrar) -> None:
         "seqx.scoring.sacrebleu_scorer:TokenizedBleuScorer",
         help="BLEU-4 of the token strings as they are (fairseq's default).",
     )
+
+
+def _commands(registry: Registrar) -> None:
     registry.command(
         "generate",
         "seqx.cli.generate:generate",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from seqx.registry import Registrar
+    from seqx.registrar import Registrar
 
 PROJECT = "seqx"
 

@@ -1,14 +1,15 @@
 """Names provided by seqx's own plugin distributions.
 
 Used only to tell a user which distribution to ``pip install`` when a name
-is unknown because its plugin is not installed.
+is unknown because its plugin is not installed. ``tests/test_known_names.py``
+checks it against what the installed plugins register.
 """
 
 from __future__ import annotations
 
 KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "seqx-transformer": {
-        "model": ("transformer", "transformer_lm"),
+        "model": ("transformer",),
         "arch": (
             "transformer",
             "transformer_tiny",
@@ -18,7 +19,6 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "transformer_vaswani_wmt_en_fr_big",
             "transformer_wmt_en_de_big",
             "transformer_wmt_en_de_big_t2t",
-            "transformer_lm",
         ),
     },
     "seqx-lstm": {

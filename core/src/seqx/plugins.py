@@ -31,7 +31,8 @@ import pluggy
 
 from seqx import hookspecs, local_plugins
 from seqx.errors import PluginError
-from seqx.registry import BUILTIN, Entry, Provenance, Registrar, Registry
+from seqx.registrar import Registrar
+from seqx.registry import BUILTIN, Entry, Provenance, Registry
 
 ENTRY_POINT_GROUP = "seqx.plugins"
 ENV_LOAD = "SEQX_LOAD_PLUGINS"

@@ -3,7 +3,8 @@ from dataclasses import dataclass
 import pytest
 
 from seqx.errors import ComponentConflictError, ConfigError, PluginError, UnknownComponentError
-from seqx.registry import Provenance, Registrar, Registry, import_target
+from seqx.registrar import Registrar
+from seqx.registry import Provenance, Registry, import_target
 
 
 @dataclass(kw_only=True)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from seqx.errors import SeqxError
-from seqx.registry import KINDS, Entry, conflict_message
+from seqx.registry import KINDS, Entry, Registry, conflict_message
+
+if TYPE_CHECKING:
+    from seqx.plugins import PluginManager
 
 
 def _manager() -> Any:
@@ -91,7 +94,7 @@ def plugins(ctx: click.Context, as_json: bool, check: bool) -> None:
         ctx.exit(1)
 
 
-def _print_human(pm: Any, conflicts: list[list[Entry]], failures: dict | None) -> None:
+def _print_human(pm: PluginManager, conflicts: list[list[Entry]], failures: dict | None) -> None:
     rows = [["PLUGIN", "DISTRIBUTION", "VERSION", "STATUS", "LOCATION"]]
     for info in pm.infos:
         prov = info.provenance
@@ -136,10 +139,6 @@ def _print_human(pm: Any, conflicts: list[list[Entry]], failures: dict | None) -
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(name: str, kind: str | None, as_json: bool) -> None:
     """Show component NAME: help, provenance, config fields, archs and their defaults."""
-    from seqx.config.fields import MISSING, config_fields
-    from seqx.config.resolve import check_arch_defaults
-    from seqx.config.values import format_value, to_plain, type_name
-
     pm = _manager()
     registry = pm.registry
     matches = [e for e in registry.entries(kind) if e.name == name]
@@ -150,66 +149,82 @@ def show(name: str, kind: str | None, as_json: bool) -> None:
         if not matches:
             names = sorted({e.name for e in registry.entries(kind)})
             raise SeqxError(registry.unknown_message(kind or "component", name, names))
-    out = []
-    for entry in matches:
-        item = _entry_dict(entry)
-        item["provenance"] = entry.provenance.as_dict()
-        config_owner = entry
-        defaults: dict[str, Any] = {}
-        try:
-            if entry.kind == "arch":
-                arch = registry.resolve_arch(entry.name)
-                config_owner = arch.model
-                defaults = check_arch_defaults(arch, arch.model.load_config())
-                item["chain"] = [e.name for e in arch.chain]
-            cls = config_owner.load_config()
-            item["fields"] = [
-                {
-                    "name": f.name,
-                    "flag": f.flag,
-                    "type": type_name(f.type),
-                    "default": None
-                    if f.default is MISSING
-                    else to_plain(defaults.get(f.name, f.default)),
-                    "required": f.required,
-                    "help": f.help,
-                }
-                for f in (config_fields(cls) if cls is not None else ())
-            ]
-            if entry.kind == "model":
-                item["archs"] = {}
-                for arch_name in registry.archs_of(entry.name):
-                    arch = registry.resolve_arch(arch_name)
-                    item["archs"][arch_name] = to_plain(check_arch_defaults(arch, cls))
-        except SeqxError as exc:
-            item["error"] = str(exc)
-        out.append(item)
+    out = [_shown(registry, entry) for entry in matches]
     if as_json:
         click.echo(json.dumps(out, indent=2))
         return
     for item in out:
-        click.echo(f"{item['kind']} {item['name']}: {item['help'] or '(no help)'}")
-        prov = item["provenance"]
-        click.echo(f"  plugin: {prov['plugin']} ({item['source']})")
-        if item["kind"] == "arch":
-            click.echo(
-                f"  model: {item['model'] or '(from base)'}; "
-                f"chain: {' -> '.join(item.get('chain', []))}"
-            )
-        elif item.get("target"):
-            click.echo(f"  target: {item['target']}")
-        if item.get("config"):
-            click.echo(f"  config: {item['config']}")
-        if item.get("error"):
-            click.echo(f"  error: {item['error']}")
-        if item.get("fields"):
-            click.echo("  options:")
-            for f in item["fields"]:
-                default = "(required)" if f["required"] else f"default {format_value(f['default'])}"
-                click.echo(f"    {f['flag']}  {f['type']}, {default}")
-                if f["help"]:
-                    click.echo(f"        {f['help']}")
-        for arch_name, arch_defaults in item.get("archs", {}).items():
-            click.echo(f"  arch {arch_name}:")
-            for key, value in arch_defaults.items():
-                click.echo(f"    {key} = {format_value(value)}")
+        _print_shown(item)
+
+
+def _shown(registry: Registry, entry: Entry) -> dict[str, Any]:
+    """What ``seqx plugins show`` tells of ``entry``, as plain data."""
+    from seqx.config.fields import MISSING, config_fields
+    from seqx.config.resolve import check_arch_defaults
+    from seqx.config.values import to_plain, type_name
+
+    item = _entry_dict(entry)
+    item["provenance"] = entry.provenance.as_dict()
+    config_owner = entry
+    defaults: dict[str, Any] = {}
+    try:
+        if entry.kind == "arch":
+            arch = registry.resolve_arch(entry.name)
+            config_owner = arch.model
+            defaults = check_arch_defaults(arch, arch.model.load_config())
+            item["chain"] = [e.name for e in arch.chain]
+        cls = config_owner.load_config()
+        item["fields"] = [
+            {
+                "name": f.name,
+                "flag": None if f.positional else f.flag,
+                "positional": f.positional,
+                "usage": f.usage,
+                "type": type_name(f.type),
+                "default": None
+                if f.default is MISSING
+                else to_plain(defaults.get(f.name, f.default)),
+                "required": f.required,
+                "help": f.help,
+            }
+            for f in (config_fields(cls) if cls is not None else ())
+        ]
+        if entry.kind == "model":
+            item["archs"] = {}
+            for arch_name in registry.archs_of(entry.name):
+                arch = registry.resolve_arch(arch_name)
+                item["archs"][arch_name] = to_plain(check_arch_defaults(arch, cls))
+    except SeqxError as exc:
+        item["error"] = str(exc)
+    return item
+
+
+def _print_shown(item: dict[str, Any]) -> None:
+    from seqx.config.values import format_value
+
+    click.echo(f"{item['kind']} {item['name']}: {item['help'] or '(no help)'}")
+    prov = item["provenance"]
+    click.echo(f"  plugin: {prov['plugin']} ({item['source']})")
+    if item["kind"] == "arch":
+        click.echo(
+            f"  model: {item['model'] or '(from base)'}; "
+            f"chain: {' -> '.join(item.get('chain', []))}"
+        )
+    elif item.get("target"):
+        click.echo(f"  target: {item['target']}")
+    if item.get("config"):
+        click.echo(f"  config: {item['config']}")
+    if item.get("error"):
+        click.echo(f"  error: {item['error']}")
+    if item.get("fields"):
+        click.echo("  options:")
+        for f in item["fields"]:
+            default = "(required)" if f["required"] else f"default {format_value(f['default'])}"
+            where = " (positional argument)" if f["positional"] else ""
+            click.echo(f"    {f['usage']}  {f['type']}, {default}{where}")
+            if f["help"]:
+                click.echo(f"        {f['help']}")
+    for arch_name, arch_defaults in item.get("archs", {}).items():
+        click.echo(f"  arch {arch_name}:")
+        for key, value in arch_defaults.items():
+            click.echo(f"    {key} = {format_value(value)}")

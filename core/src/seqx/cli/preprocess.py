@@ -27,12 +27,13 @@ def spec(run_config: RunConfig, section: str, kind: str) -> ComponentSpec | None
 
 
 def _preprocess(run_config: RunConfig, config_file: str | None) -> None:
+    from seqx.preprocessing.config import PreprocessConfig
     from seqx.preprocessing.run import preprocess as run
 
     fmt = spec(run_config, "dataset_format", "dataset_format")
     assert fmt is not None
     run(
-        run_config.preprocess,
+        run_config.section(PreprocessConfig, "preprocess"),
         fmt,
         tokenizer=spec(run_config, "tokenizer", "tokenizer"),
         bpe=spec(run_config, "bpe", "bpe"),

@@ -43,6 +43,11 @@ class FieldSpec:
         return "--" + self.name.replace("_", "-")
 
     @property
+    def usage(self) -> str:
+        """How a user gives it: the flag, or ``DATA`` for a positional argument."""
+        return self.name.upper() if self.positional else self.flag
+
+    @property
     def required(self) -> bool:
         """Whether the field has no default."""
         return self.default is MISSING

@@ -14,7 +14,7 @@ def test_new_writes_a_package(seqx, tmp_path):
     for rel in ("plugin.py", "config.py", "model.py", "__init__.py"):
         assert (root / "src" / "seqx_mymodel" / rel).is_file()
     assert "class MymodelModel(BaseModel)" in (root / "src/seqx_mymodel/model.py").read_text()
-    assert (root / "tests" / "test_plugin.py").is_file()
+    assert (root / "tests" / "test_seqx_mymodel.py").is_file()
     code, _, err = seqx("plugin", "new", "mymodel", "--dir", str(tmp_path))
     assert code == 1 and "exists and is not empty" in err
 
@@ -25,5 +25,5 @@ def test_new_rejects_bad_names(seqx, tmp_path):
 
 
 def test_compatible_range():
-    assert compatible_range("0.1.3") == "seqx>=0.1,<0.2"
-    assert compatible_range("1.4.0") == "seqx>=1.4,<2"
+    assert compatible_range("0.1.3") == "seqx-core>=0.1,<0.2"
+    assert compatible_range("1.4.0") == "seqx-core>=1.4,<2"

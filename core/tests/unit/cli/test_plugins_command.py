@@ -75,6 +75,17 @@ def test_show_model_lists_fields_and_archs(toys, seqx):
     assert fields["encoder_embed_dim"] == 1024 and fields["share_all_embeddings"] is True
 
 
+def test_show_names_a_positional_argument_as_it_is_given(toys, seqx):
+    code, out, _ = seqx("plugins", "show", "translation")
+    assert code == 0
+    assert "    DATA  str, (required) (positional argument)" in out
+    assert "--data" not in out
+    code, out, _ = seqx("plugins", "show", "translation", "--json")
+    [item] = json.loads(out)
+    data = next(f for f in item["fields"] if f["name"] == "data")
+    assert data["positional"] and data["flag"] is None and data["usage"] == "DATA"
+
+
 def test_show_unknown(toys, seqx):
     code, _, err = seqx("plugins", "show", "toy_bigr")
     assert code == 1 and "Did you mean" in err and "'toy_bigger'" in err
