@@ -2,12 +2,8 @@ import pytest
 import torch
 from torch import nn
 
-from seqx.inference.packed_linear import (
-    PackedLinear,
-    TiedLinear,
-    pack_linear_layers_,
-    packed_linear_available,
-)
+from seqx.inference.packed_linear import PackedLinear, pack_linear_layers_, packed_linear_available
+from seqx.models import TiedLinear
 
 
 class TinyTiedModel(nn.Module):
