@@ -9,29 +9,15 @@ import torch
 from torch import Tensor
 
 from seqx.optim.optimizer import Optimizer
+from seqx.optim.wrapper import OptimizerWrapper
 
 
-class GradScaledOptimizer:
+class GradScaledOptimizer(OptimizerWrapper):
     """The :class:`Optimizer` interface over ``inner``, with the loss scaled by ``scaler``."""
 
     def __init__(self, inner: Optimizer, scaler: torch.amp.GradScaler) -> None:
-        self.inner = inner
+        super().__init__(inner, inner.params)
         self.scaler = scaler
-        self.params = inner.params
-
-    @property
-    def optimizer(self) -> torch.optim.Optimizer:
-        return self.inner.optimizer
-
-    @property
-    def param_groups(self) -> list[dict[str, Any]]:
-        return self.inner.param_groups
-
-    def get_lr(self) -> float:
-        return self.inner.get_lr()
-
-    def set_lr(self, lr: float) -> None:
-        self.inner.set_lr(lr)
 
     def state_dict(self) -> dict[str, Any]:
         return self.inner.state_dict()
@@ -49,9 +35,6 @@ class GradScaledOptimizer:
 
     def multiply_grads(self, c: float | Tensor) -> None:
         self.inner.multiply_grads(c)
-
-    def clip_grad_norm(self, max_norm: float) -> Tensor:
-        return self.inner.clip_grad_norm(max_norm)
 
     def step(self) -> None:
         """Step unless the gradients overflowed; then let the scaler adjust its scale."""

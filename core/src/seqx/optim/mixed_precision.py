@@ -17,9 +17,10 @@ from torch import Tensor
 
 from seqx.optim.loss_scaler import DynamicLossScaler
 from seqx.optim.optimizer import Optimizer
+from seqx.optim.wrapper import OptimizerWrapper
 
 
-class MixedPrecisionOptimizer:
+class MixedPrecisionOptimizer(OptimizerWrapper):
     """The :class:`Optimizer` interface over float32 master copies of half-precision params."""
 
     def __init__(
@@ -32,25 +33,10 @@ class MixedPrecisionOptimizer:
         self.master = [
             p.detach().to(torch.float32).clone().requires_grad_(True) for p in self.model_params
         ]
-        self.inner = build(self.master)
-        self.params = self.master
+        super().__init__(build(self.master), self.master)
         self.loss_scaler = loss_scaler
 
     # -- the Optimizer interface ----------------------------------------------------------
-
-    @property
-    def optimizer(self) -> torch.optim.Optimizer:
-        return self.inner.optimizer
-
-    @property
-    def param_groups(self) -> list[dict[str, Any]]:
-        return self.inner.param_groups
-
-    def get_lr(self) -> float:
-        return self.inner.get_lr()
-
-    def set_lr(self, lr: float) -> None:
-        self.inner.set_lr(lr)
 
     def state_dict(self) -> dict[str, Any]:
         return {
@@ -87,9 +73,6 @@ class MixedPrecisionOptimizer:
         grads = [m.grad for m in self.master if m.grad is not None]
         if grads:
             torch._foreach_mul_(grads, c)
-
-    def clip_grad_norm(self, max_norm: float) -> Tensor:
-        return self.inner.clip_grad_norm(max_norm)
 
     def step(self) -> None:
         """Step the master copy, give the model the result, and let the scale grow."""

@@ -13,8 +13,32 @@ def _given(value: T | None, default: T) -> T:
     return default if value is None else value
 
 
+class _DecoderDefaults:
+    """The decoder options that default to others, computed where they are used (a replayed
+    config with a new --dropout recomputes them)."""
+
+    dropout: float
+    decoder_embed_dim: int
+    decoder_hidden_size: int | None
+    decoder_dropout_in: float | None
+    decoder_dropout_out: float | None
+
+    @property
+    def decoder_hidden(self) -> int:
+        """--decoder-hidden-size, or --decoder-embed-dim when it is not given."""
+        return _given(self.decoder_hidden_size, self.decoder_embed_dim)
+
+    @property
+    def decoder_dropouts(self) -> tuple[float, float]:
+        """(--decoder-dropout-in, --decoder-dropout-out), --dropout for those not given."""
+        return (
+            _given(self.decoder_dropout_in, self.dropout),
+            _given(self.decoder_dropout_out, self.dropout),
+        )
+
+
 @dataclass(kw_only=True)
-class LSTMConfig:
+class LSTMConfig(_DecoderDefaults):
     """Options of fairseq's ``LSTMModel``."""
 
     dropout: float = 0.1
@@ -73,11 +97,6 @@ class LSTMConfig:
         return _given(self.encoder_hidden_size, self.encoder_embed_dim)
 
     @property
-    def decoder_hidden(self) -> int:
-        """--decoder-hidden-size, or --decoder-embed-dim when it is not given."""
-        return _given(self.decoder_hidden_size, self.decoder_embed_dim)
-
-    @property
     def encoder_dropouts(self) -> tuple[float, float]:
         """(--encoder-dropout-in, --encoder-dropout-out), --dropout for those not given."""
         return (
@@ -85,17 +104,9 @@ class LSTMConfig:
             _given(self.encoder_dropout_out, self.dropout),
         )
 
-    @property
-    def decoder_dropouts(self) -> tuple[float, float]:
-        """(--decoder-dropout-in, --decoder-dropout-out), --dropout for those not given."""
-        return (
-            _given(self.decoder_dropout_in, self.dropout),
-            _given(self.decoder_dropout_out, self.dropout),
-        )
-
 
 @dataclass(kw_only=True)
-class LSTMLanguageModelConfig:
+class LSTMLanguageModelConfig(_DecoderDefaults):
     """Options of fairseq's ``LSTMLanguageModel`` (an LSTM decoder alone)."""
 
     dropout: float = 0.1
@@ -125,16 +136,3 @@ class LSTMLanguageModelConfig:
     --criterion adaptive_loss)."""
     max_target_positions: int | None = None
     """Longest sample accepted (default: the task's --tokens-per-sample)."""
-
-    @property
-    def decoder_hidden(self) -> int:
-        """--decoder-hidden-size, or --decoder-embed-dim when it is not given."""
-        return _given(self.decoder_hidden_size, self.decoder_embed_dim)
-
-    @property
-    def decoder_dropouts(self) -> tuple[float, float]:
-        """(--decoder-dropout-in, --decoder-dropout-out), --dropout for those not given."""
-        return (
-            _given(self.decoder_dropout_in, self.dropout),
-            _given(self.decoder_dropout_out, self.dropout),
-        )
