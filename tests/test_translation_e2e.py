@@ -107,7 +107,7 @@ def test_generate_with_amp_or_int8_agrees_with_float32(trained):
     def hypotheses(*extra):
         proc = seqx(
             "generate", root / "bin", "--path", root / "ck" / "checkpoint_best.pt",
-            "--beam", "3", "--batch-size", "8", *extra,
+            "--beam", "3", "--batch-size", "8", "--max-len-b", "40", *extra,
         )  # fmt: skip
         return {
             line.split("\t")[0]: line.split("\t")[2]
@@ -130,7 +130,8 @@ def test_generate_in_worker_processes_gives_the_same_output(trained):
     def run(*extra):
         return seqx(
             "generate", root / "bin", "--path", root / "ck" / "checkpoint_best.pt",
-            "--beam", "3", "--batch-size", "4", "--scoring", "sacrebleu", *extra,
+            "--beam", "3", "--batch-size", "4", "--max-len-b", "40", "--scoring", "sacrebleu",
+            *extra,
         )  # fmt: skip
 
     one, two = run(), run("--decode-workers", "2")
