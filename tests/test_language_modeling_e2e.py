@@ -181,3 +181,12 @@ def test_bad_break_mode_names_the_flag(trained):
     run = seqx("train", root / "bin", *TRAIN[:-4], "--sample-break-mode", "sentences", check=False)
     assert run.returncode != 0 and "--sample-break-mode" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_generate_with_a_language_model_says_what_to_use(trained):
+    root, _ = trained
+    run = seqx(
+        "generate", root / "bin", "--path", root / "ck" / "checkpoint_last.pt", check=False
+    )  # fmt: skip
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert "encoder-decoder models" in run.stderr and "score it with seqx eval-lm" in run.stderr

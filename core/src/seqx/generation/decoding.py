@@ -50,13 +50,13 @@ def encoder_decoder_models(loaded: Loaded, command: str) -> list[EncoderDecoderM
     from seqx.models.base_model import EncoderDecoderModel
 
     out = []
-    for model, state in zip(loaded.models, loaded.states):
+    for model in loaded.models:
         if not isinstance(model, EncoderDecoderModel):
             task = loaded.run_config.sections["task"].name
             raise SeqxError(
                 f"seqx {command} translates with encoder-decoder models; this checkpoint holds "
-                f"a {type(model).__name__} trained with task '{task}' "
-                f"(format {state.get('format_version')}): score it with seqx eval-lm"
+                f"a {type(model).__name__} trained with task '{task}': score it with "
+                "seqx eval-lm"
             )
         out.append(model)
     return out

@@ -7,12 +7,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from seqx.models.incremental_state import (
-    IncrementalState,
-    check_new_order,
-    reorder_batch,
-    tensor_rows,
-)
+from seqx.models.incremental_state import IncrementalState, reorder_caches
 
 
 class Decoder(nn.Module):
@@ -109,16 +104,12 @@ class IncrementalDecoder(Decoder):
         computes its first step once per sentence, then expands each
         sentence's row to its beams (``new_order = [0]*beam + [1]*beam + ...``).
 
-        The default lets an :class:`IncrementalState` reorder its caches by
-        their kind (per hypothesis or per sentence); a plain dict has every
-        tensor reordered along dimension 0 (batch first). A decoder caching
-        other layouts overrides this.
+        The default reorders the caches by their kind (per sentence or per
+        hypothesis, batch first), with one row per sentence in a plain dict
+        (:func:`~seqx.models.incremental_state.reorder_caches`). A decoder
+        caching other layouts overrides this.
         """
         if isinstance(incremental_state, IncrementalState):
             incremental_state.reorder(new_order)
-            return
-        rows = next((r for v in incremental_state.values() if (r := tensor_rows(v))), None)
-        if rows is not None:
-            check_new_order(new_order, rows, "reorder_incremental_state")
-        for key, value in incremental_state.items():
-            incremental_state[key] = reorder_batch(value, new_order)
+        else:
+            reorder_caches(incremental_state, new_order)

@@ -66,18 +66,13 @@ def tensor_rows(value: Any) -> int | None:
 
 
 class BeamCache(dict[str, Any]):
-    """Batch-first tensors with one row per hypothesis."""
-
-    def reorder(self, new_order: Tensor, sentence_order: Tensor, in_place: bool) -> None:
-        """Select rows ``new_order``."""
-        for name, value in self.items():
-            self[name] = reorder_batch(value, new_order)
+    """Batch-first tensors with one row per hypothesis (reordered like any other value)."""
 
 
 class SentenceCache(dict[str, Any]):
     """Batch-first tensors with one row per sentence, shared by its beams."""
 
-    def reorder(self, new_order: Tensor, sentence_order: Tensor, in_place: bool) -> None:
+    def reorder(self, sentence_order: Tensor, in_place: bool) -> None:
         """Select sentences ``sentence_order``; nothing to do when ``in_place`` (each kept
         sentence is where it was) and no sentence is dropped."""
         if in_place and tensor_rows(self) == sentence_order.numel():
@@ -117,25 +112,7 @@ class IncrementalState(dict[str, Any]):
                 f"reorder_incremental_state: {new_order.numel()} rows are not whole "
                 f"sentences of {new_group} beams"
             )
-        rows = next(
-            (
-                r
-                for v in self.values()
-                if not isinstance(v, SentenceCache) and (r := tensor_rows(v))
-            ),
-            None,
-        )
-        if rows is not None:
-            check_new_order(new_order, rows, "reorder_incremental_state")
-        sentence_order = new_order[::new_group] // self.group
-        in_place = torch.equal(
-            sentence_order, torch.arange(sentence_order.numel(), device=new_order.device)
-        )
-        for key, cache in self.items():
-            if isinstance(cache, (BeamCache, SentenceCache)):
-                cache.reorder(new_order, sentence_order, in_place)
-            else:
-                self[key] = reorder_batch(cache, new_order)
+        reorder_caches(self, new_order, self.group, new_group)
         self.group = new_group
 
 
@@ -143,10 +120,36 @@ State = MutableMapping[str, Any]
 """An :class:`IncrementalState`, or a plain dict (fairseq's; one row per sentence)."""
 
 
+def _group(state: State) -> int:
+    return state.group if isinstance(state, IncrementalState) else 1
+
+
+def reorder_caches(state: State, new_order: Tensor, group: int = 1, new_group: int = 1) -> None:
+    """Reorder every cache of ``state`` to rows ``new_order``, in place: per-sentence caches
+    follow the sentences (``group`` rows per sentence before, ``new_group`` after), every
+    other value its rows. A plain dict is reordered with one row per sentence."""
+    rows = next(
+        (r for v in state.values() if not isinstance(v, SentenceCache) and (r := tensor_rows(v))),
+        None,
+    )
+    if rows is not None:
+        check_new_order(new_order, rows, "reorder_incremental_state")
+    sentence_order = new_order[::new_group] // group
+    in_place: bool | None = None  # found once, for the first per-sentence cache
+    for key, cache in state.items():
+        if isinstance(cache, SentenceCache):
+            if in_place is None:
+                kept = torch.arange(sentence_order.numel(), device=new_order.device)
+                in_place = torch.equal(sentence_order, kept)
+            cache.reorder(sentence_order, in_place)
+        else:
+            state[key] = reorder_batch(cache, new_order)
+
+
 def sentence_group(state: State, rows: int) -> int:
     """Rows per sentence of a step of ``rows`` rows (1 for a plain dict); an error when
     they are not whole sentences."""
-    group = state.group if isinstance(state, IncrementalState) else 1
+    group = _group(state)
     if rows % group:
         raise ValueError(
             f"{rows} rows are not whole sentences of {group} hypotheses: rows "
@@ -162,8 +165,7 @@ def sentence_cache(
     keeps one row per sentence, e.g. ``tensor[::group]``)."""
     cache = state.get(key)
     if not isinstance(cache, SentenceCache):
-        group = state.group if isinstance(state, IncrementalState) else 1
-        cache = SentenceCache(make(group))
+        cache = SentenceCache(make(_group(state)))
         state[key] = cache
     return cache
 

@@ -78,10 +78,6 @@ class Trainer:
 
     # -- stepping ----------------------------------------------------------------------
 
-    def autocast(self) -> contextlib.AbstractContextManager[Any]:
-        """The precision's context for forward passes."""
-        return self.precision.autocast()
-
     def train_step(self, samples: list[dict[str, Any]]) -> None:
         """Forward/backward over ``samples`` (one update), then clip and step."""
         started = time.perf_counter()
@@ -128,7 +124,7 @@ class Trainer:
             if world > 1 and not is_last:
                 sync = self.train_model.no_sync()  # type: ignore[operator]
             try:
-                with sync, self.autocast():
+                with sync, self.precision.autocast():
                     _, size, log = self.task.train_step(
                         sample,
                         self.train_model,
@@ -235,7 +231,7 @@ class Trainer:
     def valid_step(self, sample: dict[str, Any]) -> dict[str, Any]:
         """The logging output of one validation batch."""
         sample = move_to(sample, self.device)
-        with self.autocast():
+        with self.precision.autocast():
             _, _, log = self.task.valid_step(sample, self.model, self.criterion)
         return log
 
