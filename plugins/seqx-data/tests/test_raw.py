@@ -14,5 +14,5 @@ class TestRaw(DatasetFormatConformance):
 def test_non_utf8_file_is_named(tmp_path):
     path = tmp_path / "valid.de-en.de"
     path.write_bytes(b"gut\n\xff\xfe\n")
-    with pytest.raises(SeqxError, match="valid.de-en.de' is not UTF-8"):
+    with pytest.raises(SeqxError, match="valid.de-en.de', line 2: not UTF-8"):
         RawFormat().load(str(path), Dictionary())

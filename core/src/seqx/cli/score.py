@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from seqx.errors import SeqxError
 
 
 def _read(path: str, flag: str) -> list[str]:
-    try:
-        if path == "-":
-            return [line.rstrip("\n") for line in sys.stdin]
-        with open(path, encoding="utf-8") as f:
-            return [line.rstrip("\n") for line in f]
-    except FileNotFoundError:
-        raise SeqxError(f"{flag}: '{path}' does not exist") from None
-    except UnicodeDecodeError as exc:
-        raise SeqxError(f"{flag}: '{path}' is not UTF-8 text ({exc})") from None
+    from seqx.data.lines import read_lines
+
+    return read_lines(path, flag)
 
 
 @click.command()

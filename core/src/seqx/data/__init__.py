@@ -12,6 +12,8 @@ _EXPORTS = {
     "EpochBatchIterator": "seqx.data.iterators",
     "MonolingualDataset": "seqx.data.monolingual_dataset",
     "TokenBlockDataset": "seqx.data.token_block_dataset",
+    "iter_lines": "seqx.data.lines",
+    "read_lines": "seqx.data.lines",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
+from seqx.data.lines import iter_lines, text_lines
 from seqx.errors import SeqxError
 
 if TYPE_CHECKING:
@@ -72,6 +73,8 @@ class Dictionary:
         for s in extra_special_symbols or ():
             self.add_symbol(s)
         self.nspecial = len(self.symbols)
+        self.file: str | None = None
+        """The file this dictionary was loaded from (None when built in memory)."""
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Dictionary) and self.indices == other.indices
@@ -165,22 +168,19 @@ class Dictionary:
         return d
 
     def add_from_file(self, f: str | os.PathLike[str] | TextIO) -> None:
-        """Add the symbols of a ``dict.txt``; errors name the file and line."""
+        """Add the symbols of a ``dict.txt`` (read by :mod:`seqx.data.lines`'s rule); errors
+        name the file and line."""
         if isinstance(f, (str, os.PathLike)):
             path = os.fspath(f)
-            try:
-                with open(path, encoding="utf-8") as fd:
-                    self._add_lines(fd, path)
-            except FileNotFoundError:
-                raise SeqxError(f"dictionary file '{path}' does not exist") from None
-            except UnicodeDecodeError as exc:
-                raise SeqxError(f"dictionary file '{path}' is not UTF-8 text: {exc}") from None
+            if not os.path.exists(path):
+                raise SeqxError(f"dictionary file '{path}' does not exist")
+            self._add_lines(iter_lines(path), path)
+            self.file = path
             return
-        self._add_lines(f, getattr(f, "name", "<dictionary>"))
+        self._add_lines(text_lines(f), getattr(f, "name", "<dictionary>"))
 
     def _add_lines(self, lines: Iterable[str], name: str) -> None:
         for lineno, line in enumerate(lines, 1):
-            line = line.rstrip("\n")
             if not line.strip():
                 continue
             try:

@@ -116,6 +116,9 @@ class InteractiveConfig:
     """Read this many sentences before translating them as a batch."""
     batch_size: int | None = None
     """Maximum number of sentences in a batch (default: --buffer-size)."""
+    skip_invalid_size_inputs_valid_test: bool = False
+    """Skip (with a warning) input lines longer than the model's source positions instead
+    of stopping at the first."""
 
 
 @dataclass(kw_only=True)

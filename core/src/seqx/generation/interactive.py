@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
 from seqx.data.folder import folder_pipeline
 from seqx.data.language_pair_dataset import collate
+from seqx.data.lines import iter_lines, stream_lines, text_lines
 from seqx.devices import autocast, move_to
 from seqx.errors import SeqxError
 from seqx.generation.config import (
@@ -26,7 +26,7 @@ from seqx.plugins import PluginManager
 def _buffered(lines: Iterator[str], size: int) -> Iterator[list[str]]:
     buffer: list[str] = []
     for line in lines:
-        buffer.append(line.rstrip("\n"))
+        buffer.append(line)
         if len(buffer) >= size:
             yield buffer
             buffer = []
@@ -34,25 +34,34 @@ def _buffered(lines: Iterator[str], size: int) -> Iterator[list[str]]:
         yield buffer
 
 
-def _input(cfg: InteractiveConfig, stdin: TextIO | None) -> contextlib.AbstractContextManager[Any]:
-    """The lines to translate: ``--input FILE``, or standard input for ``-``."""
-    if cfg.input == "-":
-        return contextlib.nullcontext(stdin or sys.stdin)
-    try:
-        return open(cfg.input, encoding="utf-8")
-    except OSError as exc:
-        raise SeqxError(f"--input: cannot read '{cfg.input}': {exc.strerror}") from None
+def _input(cfg: InteractiveConfig, stdin: TextIO | None) -> Iterator[str]:
+    """The lines to translate (:mod:`seqx.data.lines`'s rule): ``--input FILE``, or standard
+    input for ``-``."""
+    if cfg.input != "-":
+        return iter_lines(cfg.input, "--input")
+    stream = stdin or sys.stdin
+    buffer = getattr(stream, "buffer", None)
+    return stream_lines(buffer, "<stdin>") if buffer is not None else text_lines(stream, "<stdin>")
 
 
-def _samples(src_dict: Any, encoded: list[str], first_id: int, max_src: int) -> list[Any]:
+def _samples(
+    src_dict: Any, encoded: list[str], first_id: int, max_src: int, skip: bool
+) -> list[Any]:
     samples = []
     for k, text in enumerate(encoded):
         ids = src_dict.encode_line(text, add_if_not_exist=False).long()
         if len(ids) > max_src:
-            raise SeqxError(
+            problem = (
                 f"input line {first_id + k + 1} has {len(ids)} tokens, more than the "
                 f"model's {max_src} source positions"
             )
+            if not skip:
+                raise SeqxError(
+                    f"{problem}; shorten it, or add --skip-invalid-size-inputs-valid-test "
+                    "to skip such lines"
+                )
+            print(f"skipped {problem}", file=sys.stderr)
+            continue
         samples.append({"id": first_id + k, "source": ids, "target": None})
     return samples
 
@@ -69,6 +78,7 @@ def interactive(
 ) -> None:
     """Translate every input line; print S, H, D and P lines per line, in order."""
     out = out or sys.stdout
+    lines = _input(cfg, stdin)
     device, loaded = load_for_decoding(decoding, cfg.data, pm, dataset_format)
     task, models = loaded.task, encoder_decoder_models(loaded, "interactive")
     src_dict, tgt_dict = task.source_dictionary, task.target_dictionary
@@ -79,26 +89,27 @@ def interactive(
     batch_size = cfg.batch_size or cfg.buffer_size
     max_src = min(task.cfg.max_source_positions, *[m.max_positions()[0] or 10**9 for m in models])
     next_id = 0
-    with _input(cfg, stdin) as stream:
-        for buffer in _buffered(iter(stream), max(1, cfg.buffer_size)):
-            encoded = source.encode_lines(buffer)
-            samples = _samples(src_dict, encoded, next_id, max_src)
-            results: dict[int, list[str]] = {}
-            for start in range(0, len(samples), batch_size):
-                batch = collate(
-                    samples[start : start + batch_size],
-                    src_dict.pad(),
-                    src_dict.eos(),
-                    left_pad_source=task.cfg.left_pad_source,
-                )
-                batch = move_to(batch, device)
-                with autocast(device, decoding.amp):
-                    hypos = task.inference_step(generator, models, batch)
-                for i, sid in enumerate(batch["id"].tolist()):
-                    lines = [f"S-{sid}\t{encoded[sid - next_id]}"]
-                    for hypo in hypos[i]:
-                        lines += hypothesis_lines(sid, hypo, tgt_dict, post, target.decode)[0]
-                    results[sid] = lines
-            for sid in sorted(results):
-                print("\n".join(results[sid]), file=out, flush=True)
-            next_id += len(buffer)
+    for buffer in _buffered(lines, cfg.buffer_size):
+        encoded = source.encode_lines(buffer)
+        samples = _samples(
+            src_dict, encoded, next_id, max_src, cfg.skip_invalid_size_inputs_valid_test
+        )
+        results: dict[int, list[str]] = {}
+        for start in range(0, len(samples), batch_size):
+            batch = collate(
+                samples[start : start + batch_size],
+                src_dict.pad(),
+                src_dict.eos(),
+                left_pad_source=task.cfg.left_pad_source,
+            )
+            batch = move_to(batch, device)
+            with autocast(device, decoding.amp):
+                hypos = task.inference_step(generator, models, batch)
+            for i, sid in enumerate(batch["id"].tolist()):
+                shown = [f"S-{sid}\t{encoded[sid - next_id]}"]
+                for hypo in hypos[i]:
+                    shown += hypothesis_lines(sid, hypo, tgt_dict, post, target.decode)[0]
+                results[sid] = shown
+        for sid in sorted(results):
+            print("\n".join(results[sid]), file=out, flush=True)
+        next_id += len(buffer)

@@ -12,6 +12,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from seqx.data.lines import iter_lines
 from seqx.errors import ConfigError
 
 
@@ -21,25 +22,26 @@ def load_pretrained(path: str, dictionary: Any, emb: nn.Embedding, flag: str) ->
     'WORD v1 ... vDIM'."""
     dim = emb.embedding_dim
     found = 0
-    try:
-        with open(path, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                pieces = line.rstrip().split(" ")
-                if lineno == 1 and len(pieces) == 2 and all(p.isdigit() for p in pieces):
-                    continue  # the header
-                word, values = pieces[0], pieces[1:]
-                if len(values) != dim:
-                    raise ConfigError(
-                        f"{flag} {path}, line {lineno}: '{word}' has {len(values)} values but "
-                        f"the embedding dimension is {dim}; give a file of {dim}-dimensional "
-                        "vectors or change the embedding dimension"
-                    )
-                index = dictionary.index(word)
-                if index == dictionary.unk() and word != dictionary.unk_word:
-                    continue
-                with torch.no_grad():
-                    emb.weight[index] = torch.tensor([float(v) for v in values])
-                found += 1
-    except OSError as exc:
-        raise ConfigError(f"{flag}: cannot read '{path}' ({exc.strerror})") from None
+    for lineno, line in enumerate(iter_lines(path, flag), 1):
+        pieces = line.rstrip().split(" ")
+        if lineno == 1 and len(pieces) == 2 and all(p.isdigit() for p in pieces):
+            continue  # the header
+        word, values = pieces[0], pieces[1:]
+        where = f"{flag} {path}, line {lineno}"
+        if len(values) != dim:
+            raise ConfigError(
+                f"{where}: '{word}' has {len(values)} values but the embedding dimension is "
+                f"{dim}; give a file of {dim}-dimensional vectors or change the embedding "
+                "dimension"
+            )
+        index = dictionary.index(word)
+        if index == dictionary.unk() and word != dictionary.unk_word:
+            continue
+        try:
+            vector = torch.tensor([float(v) for v in values])
+        except ValueError:
+            raise ConfigError(f"{where}: the values of '{word}' are not all numbers") from None
+        with torch.no_grad():
+            emb.weight[index] = vector
+        found += 1
     return found

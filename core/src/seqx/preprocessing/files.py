@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import os
 
+from seqx.data.lines import count_lines
 from seqx.errors import SeqxError
 
 
 def check_text_file(path: str, flag: str) -> int:
-    """Count the lines of ``path``; name the file and line of any non-UTF-8 byte."""
-    if not os.path.isfile(path):
+    """Count the lines of ``path`` (:mod:`seqx.data.lines`'s rule); name the file and line
+    of any byte that is not UTF-8 or is a control character."""
+    if not os.path.exists(path):
         raise SeqxError(f"{flag}: input file '{path}' does not exist")
-    lines = 0
-    with open(path, "rb") as f:
-        for lines, raw in enumerate(f, 1):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise SeqxError(
-                    f"'{path}', line {lines}: not UTF-8 (byte {raw[exc.start]:#04x} at column "
-                    f"{exc.start + 1}); convert the file to UTF-8, e.g. with iconv"
-                ) from None
-    return lines
+    return count_lines(path, flag)
 
 
 def chunk_offsets(path: str, chunks: int) -> list[tuple[int, int]]:
@@ -39,18 +31,6 @@ def chunk_offsets(path: str, chunks: int) -> list[tuple[int, int]]:
                 bounds.append(pos)
     bounds.append(size)
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
-
-
-def read_lines(path: str, start: int, end: int) -> list[str]:
-    """The lines in the byte range [start, end) of ``path``, without newlines."""
-    with open(path, "rb") as f:
-        f.seek(start)
-        data = f.read(end - start)
-    text = data.decode("utf-8")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line.rstrip("\r") for line in lines]
 
 
 def lang_file(prefix: str, lang: str) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from seqx.data.dictionary import Dictionary
+from seqx.data.lines import read_range
 from seqx.data.text_pipeline import ComponentSpec, TextPipeline
-from seqx.preprocessing.files import read_lines
 
 
 @dataclass
@@ -29,7 +29,7 @@ class EncodeTask:
 def encode_chunk(task: EncodeTask) -> tuple[int, Counter[str] | None]:
     """Apply the text pipeline to a chunk; returns its line count and word counts."""
     pipeline = TextPipeline.build(task.tokenizer, task.bpe)
-    lines = read_lines(task.path, task.start, task.end)
+    lines = read_range(task.path, task.start, task.end)
     if not pipeline.identity:
         lines = pipeline.encode_lines(lines)
     if task.out is not None:
@@ -62,7 +62,7 @@ def binarize_chunk(task: BinarizeTask) -> tuple[int, int, int]:
     unk_word, unk = d.unk_word, d.unk()
     arrays = []
     tokens = replaced = 0
-    for line in read_lines(task.path, task.start, task.end):
+    for line in read_range(task.path, task.start, task.end):
         words = line.split()
         ids = d.encode_tokens(words)
         tokens += len(ids)

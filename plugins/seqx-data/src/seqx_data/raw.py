@@ -9,7 +9,7 @@ import numpy as np
 
 from seqx.data.dataset_format import DatasetFormat
 from seqx.data.dictionary import Dictionary
-from seqx.errors import SeqxError
+from seqx.data.lines import iter_lines
 
 
 class RawDataset:
@@ -20,13 +20,9 @@ class RawDataset:
 
         self.path = path
         self.tokens: list[Any] = []
-        try:
-            with open(path, encoding="utf-8") as f:
-                for line in f:
-                    ids = dictionary.encode_line(line, add_if_not_exist=False)
-                    self.tokens.append(torch.from_numpy(ids.numpy().astype(np.int64)))
-        except UnicodeDecodeError as exc:
-            raise SeqxError(f"'{path}' is not UTF-8 text: {exc}") from None
+        for line in iter_lines(path):
+            ids = dictionary.encode_line(line, add_if_not_exist=False)
+            self.tokens.append(torch.from_numpy(ids.numpy().astype(np.int64)))
         self.sizes = np.array([len(t) for t in self.tokens], dtype=np.int64)
 
     def __len__(self) -> int:

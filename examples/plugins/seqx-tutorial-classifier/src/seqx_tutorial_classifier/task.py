@@ -4,7 +4,7 @@ import os
 
 import torch
 
-from seqx.data import Dictionary, LanguagePairDataset
+from seqx.data import Dictionary, LanguagePairDataset, iter_lines
 from seqx.tasks import Task
 
 
@@ -28,16 +28,15 @@ class SimpleClassificationTask(Task):
         prefix = os.path.join(self.cfg.data, f"{split}.input-label")
 
         sentences, lengths = [], []
-        with open(prefix + ".input", encoding="utf-8") as file:
-            for line in file:
-                tokens = self.input_vocab.encode_line(line.strip(), add_if_not_exist=False)
-                sentences.append(tokens)
-                lengths.append(tokens.numel())
+        # iter_lines: the line rule every seqx reader follows (\r\n, byte-order mark, ...)
+        for line in iter_lines(prefix + ".input"):
+            tokens = self.input_vocab.encode_line(line.strip(), add_if_not_exist=False)
+            sentences.append(tokens)
+            lengths.append(tokens.numel())
 
         labels = []
-        with open(prefix + ".label", encoding="utf-8") as file:
-            for line in file:
-                labels.append(torch.LongTensor([self.label_vocab.add_symbol(line.strip())]))
+        for line in iter_lines(prefix + ".label"):
+            labels.append(torch.LongTensor([self.label_vocab.add_symbol(line.strip())]))
 
         assert len(labels) == len(sentences)
         print(f"| {split} {len(sentences)} examples")
