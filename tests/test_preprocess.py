@@ -59,7 +59,7 @@ def test_binarizes_splits_and_writes_dictionaries(corpus, capsys):
     assert seqx(*_args(corpus, dest, "--padding-factor", "1")) == 0
     err = capsys.readouterr().err
     assert "[de] train: 90 sents, 570 tokens, 0.000% replaced by <unk>" in err
-    names = sorted(p.name for p in dest.iterdir())
+    names = sorted(p.name for p in dest.iterdir() if p.name != ".seqx-lock")
     assert names == sorted(
         [
             "dict.de.txt",
@@ -156,7 +156,8 @@ def test_interrupted_run_leaves_nothing_that_looks_finished(corpus, monkeypatch)
 
     monkeypatch.setattr(run, "_binarize", interrupted)
     assert seqx(*_args(corpus, dest)) == 1  # click reports "Aborted!"
-    assert list(dest.iterdir()) == []  # no outputs, no staging, no manifest
+    # no outputs, no staging, no manifest: only the (free) lock
+    assert [p.name for p in dest.iterdir()] == [".seqx-lock"]
     monkeypatch.undo()
     assert seqx(*_args(corpus, dest)) == 0
     assert (dest / "preprocess.json").is_file()
@@ -187,3 +188,67 @@ def test_per_language_subword_models_and_a_given_model(corpus):
     manifest = json.loads((given / "preprocess.json").read_text())
     assert manifest["bpe"]["de"]["sentencepiece_model"] == "sentencepiece.en.model"
     assert (given / "sentencepiece.en.model").read_bytes() == model.read_bytes()
+
+
+def test_a_rerun_replaces_the_folder_whole(corpus):
+    dest = corpus / "bin"
+    assert seqx(*_args(corpus, dest)) == 0
+    (dest / "test.de-en.de.bin").write_bytes(b"left by fairseq-preprocess")
+    (dest / "notes.txt").write_text("mine")
+    args = _args(corpus, dest)
+    rerun = args[: args.index("--validpref")] + args[args.index("--validpref") + 2 :]
+    assert seqx(*rerun, "--nwordssrc", "8") == 0
+    names = {p.name for p in dest.iterdir()}
+    assert not any(n.startswith(("valid", "test")) for n in names)  # no stale split
+    assert "notes.txt" in names  # what is not a data file stays
+    manifest = json.loads((dest / "preprocess.json").read_text())
+    assert sorted(manifest["files"]) == sorted(
+        names - {"notes.txt", ".seqx-lock", "preprocess.json"}
+    )
+    record = manifest["files"]["dict.de.txt"]
+    assert record["bytes"] == (dest / "dict.de.txt").stat().st_size
+    assert manifest["dictionaries"]["dict.de.txt"] == {
+        "symbols": len(Dictionary.load(str(dest / "dict.de.txt"))),
+        "fingerprint": Dictionary.load(str(dest / "dict.de.txt")).fingerprint(),
+    }
+
+
+def test_a_second_run_into_a_busy_folder_is_refused(corpus, capsys):
+    from seqx.locking import FolderLock
+
+    dest = corpus / "bin"
+    with FolderLock(str(dest), "--destdir"):
+        (dest / ".staging-1").mkdir()  # the running one's staging folder is left alone
+        assert seqx(*_args(corpus, dest)) == 1
+        assert (dest / ".staging-1").is_dir()
+    err = capsys.readouterr().err
+    assert f"--destdir '{dest}' is in use by " in err and "pid " in err
+    assert seqx(*_args(corpus, dest)) == 0
+    assert not (dest / ".staging-1").exists()  # a dead run's leftovers are cleared
+
+
+def test_an_empty_validation_split_is_refused(corpus, capsys):
+    (corpus / "valid.de").write_text("")
+    (corpus / "valid.en").write_text("")
+    assert seqx(*_args(corpus, corpus / "bin")) == 1
+    assert "--validpref: 'valid' split's file '" in capsys.readouterr().err
+
+
+def test_a_destdir_that_is_a_file_is_named(corpus, capsys):
+    (corpus / "bin").write_text("")
+    assert seqx(*_args(corpus, corpus / "bin")) == 1
+    assert "--destdir '" in capsys.readouterr().err
+
+
+def test_verify_finds_corruption_that_keeps_ids_in_range(corpus, capsys):
+    dest = corpus / "bin"
+    assert seqx(*_args(corpus, dest)) == 0
+    assert seqx("verify", str(dest)) == 0
+    assert "files and 4 splits verified" in capsys.readouterr().out
+    data = bytearray((dest / "valid.de-en.de.bin").read_bytes())
+    data[0], data[2] = data[2], data[0]  # two ids swapped: same size, ids in range
+    (dest / "valid.de-en.de.bin").write_bytes(bytes(data))
+    assert seqx("verify", str(dest)) == 1
+    captured = capsys.readouterr()
+    assert "valid.de-en.de.bin: checksum differs" in captured.out
+    assert "files differ from what seqx preprocess wrote; run it again" in captured.err

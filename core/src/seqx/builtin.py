@@ -84,6 +84,11 @@ def _commands(registry: Registrar) -> None:
         "seqx.cli.preprocess:preprocess",
         help="Build dictionaries and binarize text into a data folder.",
     )
+    registry.command(
+        "verify",
+        "seqx.cli.verify:verify",
+        help="Check a data folder's files against their recorded checksums.",
+    )
     registry.command("train", "seqx.cli.train:train", help="Train a model.")
     registry.command(
         "plugins", "seqx.cli.plugins:plugins", help="List installed plugins and what they register."

@@ -57,3 +57,34 @@ def test_corrupt_and_mismatched_files_are_named(tmp_path):
     (tmp_path / "z.idx").write_bytes(b"garbage")
     with pytest.raises(SeqxError, match="not an mmap index"):
         MMapFormat().load(prefix, d)
+
+
+def _index_with(tmp_path, sizes, pointers):
+    prefix = str(tmp_path / "c")
+    writer = MMapFormat().writer(prefix, vocab_size=100)
+    writer.add_item(np.array([5, 6, 2]))
+    writer.add_item(np.array([7, 2]))
+    writer.finalize()
+    raw = bytearray((tmp_path / "c.idx").read_bytes())
+    raw[34:42] = np.array(sizes, "<i4").tobytes()
+    raw[42:58] = np.array(pointers, "<i8").tobytes()
+    (tmp_path / "c.idx").write_bytes(bytes(raw))
+    d = Dictionary()
+    for i in range(10):
+        d.add_symbol(f"w{i}")
+    return prefix, d
+
+
+@pytest.mark.parametrize(
+    ("sizes", "pointers", "message"),
+    [
+        ([3, -2], [0, 6], "sequence 1 has size -2"),
+        ([3, 2], [0, 4], "sequence 1 starts at byte 4, not 6"),
+        ([3, 2], [0, 10**12], "sequence 1 starts at byte 1000000000000, not 6"),
+        ([3, 2**31 - 1], [0, 6], "c.bin' is truncated"),
+    ],
+)
+def test_corrupt_index_values_are_refused_when_opened(tmp_path, sizes, pointers, message):
+    prefix, d = _index_with(tmp_path, sizes, pointers)
+    with pytest.raises(SeqxError, match=message):
+        MMapFormat().load(prefix, d)

@@ -13,9 +13,10 @@ from seqx.errors import SeqxError
 @click.option(
     "--inputs",
     multiple=True,
-    required=True,
-    help="Checkpoint files, or one folder with --num-epoch-checkpoints/--num-update-checkpoints.",
+    help="Checkpoint files (--inputs A B C, as fairseq, or --inputs A --inputs B), or one "
+    "folder with --num-epoch-checkpoints/--num-update-checkpoints.",
 )
+@click.argument("more_inputs", nargs=-1, metavar="")
 @click.option("--output", required=True, help="The averaged checkpoint to write.")
 @click.option(
     "--num-epoch-checkpoints", type=int, default=None, help="Average the last N checkpointE.pt."
@@ -34,6 +35,7 @@ from seqx.errors import SeqxError
 )
 def average_checkpoints(
     inputs: tuple[str, ...],
+    more_inputs: tuple[str, ...],
     output: str,
     num_epoch_checkpoints: int | None,
     num_update_checkpoints: int | None,
@@ -42,6 +44,9 @@ def average_checkpoints(
     """Average the model weights of several checkpoints (fairseq's average_checkpoints.py)."""
     from seqx.training.averaging import last_checkpoints, write_average
 
+    inputs = inputs + more_inputs  # fairseq's --inputs takes several values
+    if not inputs:
+        raise SeqxError("give the checkpoints to average: --inputs A B ...")
     if num_epoch_checkpoints is not None and num_update_checkpoints is not None:
         raise SeqxError("give --num-epoch-checkpoints or --num-update-checkpoints, not both")
     count = num_epoch_checkpoints if num_epoch_checkpoints is not None else num_update_checkpoints

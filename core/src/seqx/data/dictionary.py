@@ -90,6 +90,13 @@ class Dictionary:
     def __contains__(self, sym: str) -> bool:
         return sym in self.indices
 
+    def fingerprint(self) -> str:
+        """A short hash of the symbols in order (counts aside): two dictionaries with the
+        same fingerprint map every id to the same symbol."""
+        import hashlib
+
+        return hashlib.sha256("\n".join(self.symbols).encode("utf-8")).hexdigest()[:16]
+
     def index(self, sym: str) -> int:
         """The index of ``sym`` (``unk()`` if absent)."""
         return self.indices.get(sym, self.unk_index)

@@ -17,6 +17,7 @@ from typing import Any
 
 from seqx.config.resolve import config_from_dict
 from seqx.data.dictionary import Dictionary
+from seqx.data.integrity import check_complete, check_sizes
 from seqx.data.text_pipeline import TextPipeline
 from seqx.errors import SeqxError
 from seqx.registry import Registry
@@ -26,13 +27,18 @@ MANIFEST = "preprocess.json"
 
 
 def data_paths(data: str) -> list[str]:
-    """The shards of DATA (``DATA1:DATA2``); each must be a folder."""
+    """The shards of DATA (``DATA1:DATA2``); each must be a complete folder whose files
+    have the sizes its manifest recorded (:mod:`seqx.data.integrity`)."""
     paths = [p for p in (data or "").split(os.pathsep) if p]
     if not paths:
         raise SeqxError("give the data folder (the DATA argument)")
     for p in paths:
+        if os.path.isfile(p):
+            raise SeqxError(f"data folder '{p}' is a file; give the folder (the DATA argument)")
         if not os.path.isdir(p):
             raise SeqxError(f"data folder '{p}' does not exist (the DATA argument)")
+        check_complete(p)
+        check_sizes(p, read_manifest(p))
     return paths
 
 
@@ -120,7 +126,15 @@ def load_dictionary(folder: str, lang: str | None) -> Dictionary:
         raise SeqxError(
             f"dictionary '{path}' does not exist: is '{lang}' a language of this data folder?{hint}"
         )
-    return Dictionary.load(path)
+    dictionary = Dictionary.load(path)
+    recorded = (read_manifest(folder).get("dictionaries") or {}).get(dictionary_file(lang))
+    if recorded and recorded.get("fingerprint") != dictionary.fingerprint():
+        raise SeqxError(
+            f"dictionary '{path}' is not the one seqx preprocess encoded this folder's data "
+            f"with (fingerprint {dictionary.fingerprint()}, recorded "
+            f"{recorded.get('fingerprint')}): restore it or run seqx preprocess again"
+        )
+    return dictionary
 
 
 def _component(registry: Registry, kind: str, record: dict[str, Any], data: str) -> Any:

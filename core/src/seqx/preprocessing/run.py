@@ -1,9 +1,10 @@
 """The steps of ``seqx preprocess``.
 
-Everything is written into a staging folder inside ``--destdir`` and moved
-into place only when complete, ``preprocess.json`` last: an interrupted run
-leaves nothing that a later run or ``seqx train`` could take for finished
-output (the next run clears the stale staging folder).
+The run holds ``--destdir``'s lock (a second run into the same folder is refused),
+writes everything into a staging folder inside it, and only when complete replaces
+the folder's data as a whole (:mod:`seqx.preprocessing.publish`): an interrupted run
+leaves nothing that a later run or ``seqx train`` could take for finished output,
+and a rerun never leaves an earlier run's splits beside its own.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from typing import Any
 
 from seqx.config.resolve import SectionConfig
 from seqx.data.dictionary import Dictionary
-from seqx.data.folder import MANIFEST, dictionary_file, write_manifest
+from seqx.data.folder import dictionary_file
 from seqx.data.text_pipeline import ComponentSpec
 from seqx.errors import SeqxError
+from seqx.locking import FolderLock
 from seqx.preprocessing.config import PreprocessConfig
 from seqx.preprocessing.files import (
     check_text_file,
@@ -32,6 +34,7 @@ from seqx.preprocessing.files import (
     lang_file,
     lang_label,
 )
+from seqx.preprocessing.publish import dictionary_records, publish
 from seqx.preprocessing.subwords import model_fields, prepare_bpe
 from seqx.preprocessing.workers import BinarizeTask, EncodeTask, binarize_chunk, encode_chunk
 
@@ -117,14 +120,6 @@ def output_prefix(cfg: PreprocessConfig, split: str, lang: str) -> str:
     return f"{split}.{cfg.source_lang}-{tgt}.{lang}"
 
 
-def clear_stale_staging(destdir: str) -> None:
-    """Remove what an interrupted run left behind."""
-    if os.path.isdir(destdir):
-        for name in os.listdir(destdir):
-            if name.startswith(STAGING_PREFIX):
-                shutil.rmtree(os.path.join(destdir, name), ignore_errors=True)
-
-
 def preprocess(
     cfg: PreprocessConfig,
     fmt: ComponentSpec,
@@ -148,15 +143,31 @@ def preprocess(
                 f"{flag}: '{a}' has {counts[split, langs[0]]} lines but '{b}' has "
                 f"{counts[split, langs[1]]}; source and target files must be line-aligned"
             )
-        if split == "train" and counts[split, langs[0]] == 0:
-            raise SeqxError(f"--trainpref: training file '{lang_file(pref, langs[0])}' is empty")
+        if counts[split, langs[0]] == 0:
+            what = "training" if split == "train" else f"'{split}' split's"
+            raise SeqxError(
+                f"{flag}: {what} file '{lang_file(pref, langs[0])}' is empty; give a file "
+                "with at least one sentence"
+            )
+    with FolderLock(cfg.destdir, "--destdir"):
+        report = _run(cfg, langs, splits, fmt, tokenizer, bpe, log)
+    report.seconds = time.perf_counter() - start_time
+    log(f"wrote {cfg.destdir} in {report.seconds:.1f}s")
+    return report
 
-    destdir = cfg.destdir
-    os.makedirs(destdir, exist_ok=True)
-    clear_stale_staging(destdir)
-    staging = os.path.join(destdir, f"{STAGING_PREFIX}{os.getpid()}")
+
+def _run(
+    cfg: PreprocessConfig,
+    langs: list[str],
+    splits: list[tuple[str, str, str]],
+    fmt: ComponentSpec,
+    tokenizer: ComponentSpec | None,
+    bpe: ComponentSpec | None,
+    log: Callable[[str], None],
+) -> Report:
+    staging = os.path.join(cfg.destdir, f"{STAGING_PREFIX}{os.getpid()}")
     os.makedirs(staging)
-    report = Report(destdir=destdir)
+    report = Report(destdir=cfg.destdir)
     fmt_obj: Any = fmt.build()
     try:
         with _executor(cfg.workers) as ex:
@@ -174,11 +185,9 @@ def preprocess(
                     f"[{lang_label(lang)}] {split}: {st.sentences} sents, {st.tokens} tokens, "
                     f"{st.unk_rate:.3f}% replaced by <unk>"
                 )
-        _publish(cfg, langs, staging, fmt, fmt_obj, tokenizer, bpes, report)
+        _publish(cfg, langs, staging, fmt, fmt_obj, tokenizer, bpes, dicts, report)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    report.seconds = time.perf_counter() - start_time
-    log(f"wrote {destdir} in {report.seconds:.1f}s")
     return report
 
 
@@ -324,6 +333,7 @@ def _publish(
     fmt_obj: Any,
     tokenizer: ComponentSpec | None,
     bpes: dict[str, ComponentSpec],
+    dicts: dict[str, Dictionary],
     report: Report,
 ) -> None:
     names = [dictionary_file(lang) for lang in dict.fromkeys(langs)]
@@ -340,11 +350,6 @@ def _publish(
                 names.append(os.path.basename(path))
                 config = dataclasses.replace(config, **{name: os.path.basename(path)})
             bpe_record[lang] = SectionConfig(spec.entry.name, config).to_dict()
-    old_manifest = os.path.join(cfg.destdir, MANIFEST)
-    if os.path.exists(old_manifest):  # it no longer vouches for the folder's files
-        os.remove(old_manifest)
-    for name in dict.fromkeys(names):
-        os.replace(os.path.join(staging, name), os.path.join(cfg.destdir, name))
     manifest = {
         "source_lang": cfg.source_lang,
         "target_lang": None if cfg.only_source else cfg.target_lang,
@@ -353,9 +358,10 @@ def _publish(
             SectionConfig(tokenizer.entry.name, tokenizer.config).to_dict() if tokenizer else None
         ),
         "bpe": bpe_record,
+        "dictionaries": dictionary_records(dicts),
         "splits": {
             split: {lang: dataclasses.asdict(st) for lang, st in by_lang.items()}
             for split, by_lang in report.splits.items()
         },
     }
-    write_manifest(cfg.destdir, manifest)
+    publish(cfg.destdir, staging, list(dict.fromkeys(names)), manifest)

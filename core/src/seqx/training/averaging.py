@@ -58,6 +58,12 @@ def average_checkpoints(paths: list[str]) -> dict[str, Any]:
                 "only checkpoints of one model can be averaged"
             )
         for key, value in model.items():
+            if value.shape != first["model"][key].shape:
+                raise SeqxError(
+                    f"'{path}' holds {key} of shape {tuple(value.shape)} but '{paths[0]}' of "
+                    f"{tuple(first['model'][key].shape)}: only checkpoints of one model (same "
+                    "architecture and dictionaries) can be averaged"
+                )
             if value.is_floating_point():
                 sums[key] = sums.get(key, 0) + value.double()
             elif key not in sums:

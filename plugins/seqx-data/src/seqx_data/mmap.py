@@ -73,6 +73,29 @@ def _read_index(path: str) -> tuple[np.dtype, np.ndarray, np.ndarray, np.ndarray
     return np.dtype(CODE_TO_DTYPE[code]), sizes, pointers, doc_idx
 
 
+def check_index(path: str, sizes: np.ndarray, pointers: np.ndarray, itemsize: int) -> int:
+    """Refuse an index whose sizes and pointers do not describe consecutive sequences from
+    the start of the data file (as every writer lays them out); returns the data size in
+    bytes it implies."""
+    if not len(sizes):
+        return 0
+    bad = np.flatnonzero(sizes < 0)
+    if len(bad):
+        raise SeqxError(
+            f"'{path}' is corrupted: sequence {bad[0]} has size {sizes[bad[0]]}; run seqx "
+            "preprocess again"
+        )
+    ends = np.cumsum(sizes.astype(np.int64) * itemsize)
+    starts = np.concatenate(([0], ends[:-1]))
+    bad = np.flatnonzero(pointers != starts)
+    if len(bad):
+        raise SeqxError(
+            f"'{path}' is corrupted: sequence {bad[0]} starts at byte {pointers[bad[0]]}, "
+            f"not {starts[bad[0]]}; run seqx preprocess again"
+        )
+    return int(ends[-1])
+
+
 class MMapDataset:
     """A memory-mapped split: ``ds[i]`` is a LongTensor view-copy of sequence ``i``."""
 
@@ -86,10 +109,9 @@ class MMapDataset:
             self._data = np.memmap(path, mode="r", order="C") if size else np.zeros(0, np.uint8)
         except OSError as exc:
             raise SeqxError(f"cannot read data file '{path}': {exc}") from None
-        if len(self.sizes):
-            end = int(self.pointers[-1]) + int(self.sizes[-1]) * self.dtype.itemsize
-            if end > size:
-                raise SeqxError(f"'{path}' is truncated ({size} of {end} bytes)")
+        end = check_index(index_file(prefix), sizes, self.pointers, self.dtype.itemsize)
+        if end > size:
+            raise SeqxError(f"'{path}' is truncated ({size} of {end} bytes)")
 
     def __len__(self) -> int:
         return len(self.sizes)
