@@ -193,7 +193,34 @@ def test_dictionary_size_mismatch_is_named(trained, tmp_path):
         "generate", tmp_path / "other", "--path", root / "ck" / "checkpoint_best.pt", check=False
     )
     assert proc.returncode == 1
-    assert "trained with a dictionary of" in proc.stderr and "Traceback" not in proc.stderr
+    assert "trained with another source dictionary than '" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_same_size_dictionary_with_other_symbols_is_named(trained, tmp_path):
+    root, _ = trained
+    lines = (root / "bin" / "dict.de.txt").read_text().splitlines()
+    lines[0], lines[1] = lines[1], lines[0]  # two symbols change ids; the size stays
+    (tmp_path / "dict.txt").write_text("\n".join(lines) + "\n")
+    seqx(
+        "preprocess", "-s", "de", "-t", "en", "--trainpref", root / "raw" / "train",
+        "--validpref", root / "raw" / "valid", "--testpref", root / "raw" / "test",
+        "--srcdict", tmp_path / "dict.txt", "--joined-dictionary",
+        "--destdir", tmp_path / "other",
+    )  # fmt: skip
+    for command in ("generate", "train"):
+        more = (
+            *TRAIN,
+            "--save-dir",
+            tmp_path / "ck",
+            "--restore-file",
+            root / "ck" / "checkpoint_last.pt",
+        )
+        args = ("--path", root / "ck" / "checkpoint_best.pt") if command == "generate" else more
+        proc = seqx(command, tmp_path / "other", *args, check=False)
+        assert proc.returncode == 1, proc.stderr
+        assert "was trained with another source dictionary than '" in proc.stderr
+        assert "give the data folder the model was trained on" in proc.stderr
 
 
 def test_language_pair_not_in_folder(trained):

@@ -13,7 +13,13 @@ from typing import Any
 
 import torch
 
-from seqx.checkpoint import load_model_weights, load_state, run_config_of, upgrade
+from seqx.checkpoint import (
+    check_dictionaries,
+    load_model_weights,
+    load_state,
+    run_config_of,
+    upgrade,
+)
 from seqx.checkpoint.configs import missing_component
 from seqx.config.resolve import RunConfig
 from seqx.errors import SeqxError
@@ -63,6 +69,7 @@ def load_model_ensemble(
         if task is None:
             run_config = cfg
             task = _setup_task(cfg, state, path, pm, data, dataset_format)
+        check_dictionaries(path, state, task)
         model_sec = cfg.sections["model"]
         model_cls = registry.get("model", _recorded_name(cfg, "model", path)).load()
         model = task.build_model(model_sec.config, model_cls)

@@ -14,6 +14,8 @@ A checkpoint (format version :data:`FORMAT_VERSION`) is a dict with:
     average of ``--ema-decay`` when kept;
 ``optimizer``, ``lr_scheduler``
     their state dicts;
+``dictionaries``
+    each dictionary's size, fingerprint and file (:mod:`seqx.checkpoint.dictionaries`);
 ``trainer``
     the training loop's state: updates, epoch, iterator position, best metric,
     patience, RNG states, running sums.
@@ -42,6 +44,7 @@ def build_state(
     lr_scheduler: dict[str, Any],
     trainer: dict[str, Any],
     ema: dict[str, Any] | None = None,
+    dictionaries: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A checkpoint of the current format from its parts (plain data and tensors only)."""
     return {
@@ -54,6 +57,7 @@ def build_state(
         "optimizer": optimizer,
         "lr_scheduler": lr_scheduler,
         "trainer": trainer,
+        **({"dictionaries": dictionaries} if dictionaries is not None else {}),
     }
 
 

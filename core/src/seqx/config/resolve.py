@@ -86,7 +86,12 @@ def select(registry: Registry, section: Section, name: str | None) -> Selected:
         return Selected(section, config_cls=cls)
     if name is None:
         if section.required:
-            raise ConfigError(f"{section.flag} is required: choose a {section.kind}")
+            names = registry.names(section.kind)
+            shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+            raise ConfigError(
+                f"{section.flag} is required: choose one of {shown or 'none installed'} "
+                f"(seqx plugins shows every {section.kind})"
+            )
         return Selected(section)
     if section.kind == "arch":
         arch = registry.resolve_arch(name)

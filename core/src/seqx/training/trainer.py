@@ -16,7 +16,12 @@ from typing import Any
 
 import torch
 
-from seqx.checkpoint import load_model_weights, load_state
+from seqx.checkpoint import (
+    check_dictionaries,
+    dictionary_records,
+    load_model_weights,
+    load_state,
+)
 from seqx.criterions.criterion import Criterion
 from seqx.devices import is_out_of_memory, move_to
 from seqx.errors import SeqxError
@@ -273,6 +278,7 @@ class Trainer:
             "ema": self.ema.state_dict(model_state) if self.ema is not None else None,
             "optimizer": self.optimizer.state_dict(),
             "lr_scheduler": self.lr_scheduler.state_dict(),
+            "dictionaries": dictionary_records(self.task),
             "trainer": {
                 "num_updates": self.num_updates,
                 "rng": get_rng_state(),
@@ -295,6 +301,7 @@ class Trainer:
     def load_model_weights(self, path: str, arch: str | None = None) -> dict[str, Any]:
         """Load only the model weights of checkpoint ``path``; returns the whole state."""
         state = load_state(path)
+        check_dictionaries(path, state, self.task)
         weights = load_model_weights(self.model, state, path, arch=arch)
         self.precision.load_weights(self.optimizer, [weights[n] for n in self._param_names()])
         return state
