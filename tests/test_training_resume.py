@@ -278,15 +278,23 @@ def test_nonfinite_updates_are_skipped_then_stop_training(data, tmp_path):
     assert f"The last good checkpoint is {tmp_path / 'b' / 'checkpoint_last.pt'}" in stopped.stderr
 
 
-def test_sigterm_saves_at_the_update_boundary_and_resumes(data, tmp_path):
+@pytest.mark.parametrize("group", [False, True], ids=["main-process", "process-group"])
+def test_sigterm_saves_at_the_update_boundary_and_resumes(data, tmp_path, group):
     cmd = [sys.executable, "-m", "seqx", "train", str(data), *TRAIN, "--max-update", "100000"]
     cmd += ["--log-interval", "1", "--save-dir", str(tmp_path)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if group:  # as a scheduler or Ctrl-C signals: DataLoader workers get it too
+        cmd += ["--num-workers", "2"]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=group
+    )
     assert proc.stderr is not None
     for line in proc.stderr:  # wait for the third update
         if "num_updates=3," in line:
             break
-    proc.send_signal(signal.SIGTERM)
+    if group:
+        os.killpg(proc.pid, signal.SIGTERM)
+    else:
+        proc.send_signal(signal.SIGTERM)
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == 128 + signal.SIGTERM, err
     assert "stopped by SIGTERM after update" in err and "Traceback" not in err

@@ -7,7 +7,7 @@ formats and rebuilds each model with the installed component's config class.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from seqx.checkpoint import (
 )
 from seqx.checkpoint.configs import missing_component
 from seqx.config.resolve import RunConfig
+from seqx.data.folder import data_paths, folder_format
 from seqx.errors import SeqxError
 from seqx.models.base_model import BaseModel
 from seqx.plugins import PluginManager
@@ -49,10 +50,13 @@ def load_model_ensemble(
     device: str | torch.device = "cpu",
     dataset_format: str | None = None,
     use_ema: bool = False,
+    expect: Callable[[type, str | None, str], None] | None = None,
 ) -> Loaded:
     """Load one model per checkpoint; the task is set up from the first (with ``data``).
 
-    ``use_ema`` loads the moving average of the weights that ``--ema-decay`` kept.
+    ``use_ema`` loads the moving average of the weights that ``--ema-decay`` kept;
+    ``expect(model class, task name, path)`` may refuse a checkpoint's model before
+    anything else is read.
     """
     if pm is None:
         from seqx.plugins import get_plugin_manager
@@ -66,12 +70,14 @@ def load_model_ensemble(
     for path in paths:
         state = upgrade(load_state(path), pm, path)
         cfg = run_config_of(state, registry, path)
+        model_cls = registry.get("model", _recorded_name(cfg, "model", path)).load()
+        if expect is not None:
+            expect(model_cls, cfg.sections["task"].name if "task" in cfg.sections else None, path)
         if task is None:
             run_config = cfg
             task = _setup_task(cfg, state, path, pm, data, dataset_format)
         check_dictionaries(path, state, task)
         model_sec = cfg.sections["model"]
-        model_cls = registry.get("model", _recorded_name(cfg, "model", path)).load()
         model = task.build_model(model_sec.config, model_cls)
         state["model"] = load_model_weights(
             model, state, path, use_ema=use_ema, arch=model_sec.arch or model_sec.name
@@ -102,7 +108,13 @@ def _setup_task(
     task_cfg = cfg.sections["task"].config
     if data is not None:
         task_cfg.data = data
-    fmt_name = dataset_format or cfg.sections["dataset_format"].name or "mmap"
+    folder = data_paths(task_cfg.data)[0] if hasattr(task_cfg, "data") else None
+    fmt_name = (
+        dataset_format
+        or (folder_format(folder) if folder else None)
+        or cfg.sections["dataset_format"].name
+        or "mmap"
+    )
     if ("dataset_format", fmt_name) not in registry:
         raise missing_component(path, state, "dataset_format", "dataset_format", fmt_name)
     fmt = registry.get("dataset_format", fmt_name).load()(None)

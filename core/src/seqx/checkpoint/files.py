@@ -14,6 +14,7 @@ import errno
 import os
 import shutil
 import tempfile
+import warnings
 from typing import Any
 
 import torch
@@ -57,12 +58,25 @@ def atomic_write(path: str, write: Any) -> None:
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.remove(tmp)
-        if isinstance(exc, OSError):
-            reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+        reason = _write_failure(exc, folder)
+        if reason is not None:
             raise SeqxError(
                 f"could not write '{path}' ({reason}); the previous file is intact"
             ) from None
         raise
+
+
+def _write_failure(exc: BaseException, folder: str) -> str | None:
+    """Why writing into ``folder`` failed, when ``exc`` is a failed write: an OSError, or
+    the RuntimeError torch.save raises around one (``... file write failed``)."""
+    if isinstance(exc, OSError):
+        return "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+    if isinstance(exc, RuntimeError) and "write" in str(exc).lower():
+        with contextlib.suppress(OSError):
+            if shutil.disk_usage(folder).free < 64 * 1024 * 1024:
+                return "the disk is full"
+        return str(exc).splitlines()[0]
+    return None
 
 
 def save_state(state: dict[str, Any], path: str) -> None:
@@ -94,23 +108,49 @@ def copy_atomic(src: str, dst: str) -> None:
     atomic_write(dst, write)
 
 
+_ZIP = b"PK\x03\x04"  # torch.save's format
+_PICKLE = b"\x80"  # a pickle's first opcode (PROTO): torch's legacy format, or pickle.dump
+
+
+def _load_error(path: str, exc: Exception) -> SeqxError:
+    """What is wrong with a file ``torch.load`` refused, said plainly."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    text = str(exc)
+    objects = "Unsupported global" in text or "not an allowed global" in text
+    if head.startswith(_PICKLE) and not objects and "Unsupported operand" in text:
+        objects = True  # a pickle written by pickle.dump, not torch.save
+    if objects and (head.startswith((_ZIP, _PICKLE))):
+        return SeqxError(
+            f"checkpoint '{path}' holds pickled Python objects, which seqx does not load "
+            "(they could run code); only tensors and plain data are accepted"
+        )
+    if head.startswith((_ZIP, _PICKLE)):
+        return SeqxError(
+            f"checkpoint '{path}' is truncated or corrupted and cannot be read "
+            f"({type(exc).__name__}); use an earlier checkpoint"
+        )
+    return SeqxError(
+        f"'{path}' is not a checkpoint (not a file torch.save writes): give a checkpoint "
+        "file such as checkpoints/checkpoint_best.pt"
+    )
+
+
 def load_state(path: str) -> dict[str, Any]:
     """Load a checkpoint with ``weights_only=True``; clear errors for unsafe or broken files."""
+    if os.path.isdir(path):
+        raise SeqxError(
+            f"checkpoint '{path}' is a folder; give a checkpoint file in it, such as "
+            f"{os.path.join(path, 'checkpoint_best.pt')}"
+        )
     if not os.path.isfile(path):
         raise SeqxError(f"checkpoint '{path}' does not exist")
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # torch's warnings about a refused file's pickle
+            warnings.simplefilter("ignore", UserWarning)
+            state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # pickle.UnpicklingError, RuntimeError, EOFError, ...
-        text = str(exc)
-        if "Weights only load failed" in text or "Unsupported global" in text:
-            raise SeqxError(
-                f"checkpoint '{path}' holds pickled Python objects, which seqx does not load "
-                "(they could run code); only tensors and plain data are accepted"
-            ) from None
-        raise SeqxError(
-            f"checkpoint '{path}' is truncated or corrupted and cannot be read "
-            f"({type(exc).__name__}); use an earlier checkpoint"
-        ) from None
+        raise _load_error(path, exc) from None
     if not isinstance(state, dict) or "model" not in state:
         raise SeqxError(f"'{path}' is not a seqx checkpoint (no model state)")
     return state

@@ -50,6 +50,10 @@ def score(
 
     hyps = _read(sys_path, "--sys")
     refs = _read(ref_path, "--ref")
+    if not hyps and not refs:
+        raise SeqxError(
+            f"--sys '{sys_path}' and --ref '{ref_path}' are both empty: nothing to score"
+        )
     if len(hyps) != len(refs):
         raise SeqxError(
             f"--sys has {len(hyps)} lines but --ref has {len(refs)}; they must be line-aligned"

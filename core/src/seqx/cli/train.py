@@ -18,7 +18,7 @@ TRAIN_SECTIONS: tuple[Section, ...] = (
     Section("criterion", kind="criterion", flag="--criterion", default="cross_entropy"),
     Section("optimizer", kind="optimizer", flag="--optimizer", required=True),
     Section("lr_scheduler", kind="lr_scheduler", flag="--lr-scheduler", default="fixed"),
-    Section("dataset_format", kind="dataset_format", flag="--dataset-impl", default="mmap"),
+    Section("dataset_format", kind="dataset_format", flag="--dataset-impl"),
     Section("tokenizer", kind="tokenizer", flag="--tokenizer"),
     Section("bpe", kind="bpe", flag="--bpe"),
 )

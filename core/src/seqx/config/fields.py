@@ -15,6 +15,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
+from seqx.config.ranges import Range, range_of
 from seqx.errors import ConfigError
 
 MISSING = dataclasses.MISSING
@@ -36,6 +37,8 @@ class FieldSpec:
     """Other spellings of the flag (``-s``): ``metadata={"aliases": ("-s",)}``."""
     positional: bool = False
     """Given as a positional argument (``DATA``), not a flag: ``metadata={"positional": True}``."""
+    range: Range | None = None
+    """The allowed values of a numeric field: ``Annotated[int, Range(ge=1)]``."""
 
     @property
     def flag(self) -> str:
@@ -94,6 +97,7 @@ def _config_fields(cls: Any) -> tuple[FieldSpec, ...]:
         raise ConfigError(
             f"cannot resolve the type annotations of {cls.__module__}.{cls.__qualname__}: {exc}"
         ) from exc
+    extras = typing.get_type_hints(cls, include_extras=True)
     docs = _attribute_docs(cls)
     out = []
     for f in dataclasses.fields(cls):
@@ -116,6 +120,7 @@ def _config_fields(cls: Any) -> tuple[FieldSpec, ...]:
                 help_text,
                 aliases=aliases,
                 positional=positional,
+                range=range_of(extras.get(f.name)),
             )
         )
     return tuple(out)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from seqx.config.fields import FieldSpec, config_fields
+from seqx.config.ranges import check_ranges
 from seqx.config.values import from_plain, to_plain, type_name
 from seqx.errors import ConfigError, SeqxError
 from seqx.registry import Entry, Registry, ResolvedArch, import_target
@@ -239,6 +240,7 @@ def build(
             raise
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"invalid options for {sel.label}: {exc}") from exc
+        check_ranges(config)
         out[sel.section.name] = SectionConfig(model_name, config, _arch_of(sel))
     return RunConfig(out)
 
@@ -250,7 +252,7 @@ def _arch_of(sel: Selected) -> str | None:
 def load_config_file(path: str) -> dict[str, Any]:
     """Read a ``config.json`` for replay; errors name the file (and line)."""
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:
             data = json.load(f)
     except FileNotFoundError:
         raise ConfigError(f"config file '{path}' does not exist") from None

@@ -17,13 +17,15 @@ from typing import Any
 
 from seqx.config.resolve import config_from_dict
 from seqx.data.dictionary import Dictionary
-from seqx.data.integrity import check_complete, check_sizes
+from seqx.data.integrity import check_complete, check_sizes, is_data_file
 from seqx.data.text_pipeline import TextPipeline
 from seqx.errors import SeqxError
 from seqx.registry import Registry
 
 MANIFEST = "preprocess.json"
 """The manifest's file name."""
+SPLITS = ("train", "valid", "test")
+"""How the names of a folder's splits begin."""
 
 
 def data_paths(data: str) -> list[str]:
@@ -54,9 +56,9 @@ def read_manifest(path: str) -> dict[str, Any]:
     if not os.path.isfile(manifest):
         return {}
     try:
-        with open(manifest, encoding="utf-8") as f:
+        with open(manifest, encoding="utf-8-sig") as f:
             data = json.load(f)
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # JSONDecodeError, UnicodeDecodeError
         raise SeqxError(f"cannot read '{manifest}': {exc}") from None
     if not isinstance(data, dict):
         raise SeqxError(f"'{manifest}' is not a seqx manifest (a JSON object)")
@@ -71,6 +73,21 @@ def write_manifest(folder: str, manifest: dict[str, Any]) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, os.path.join(folder, MANIFEST))
+
+
+def folder_format(path: str) -> str | None:
+    """The ``--dataset-impl`` a folder was written with, as fairseq infers it: from the
+    manifest, else ``mmap`` when it holds ``.idx`` files, ``raw`` when it holds text
+    splits (``SPLIT.SRC-TGT.LANG``) and no index; None when it cannot tell."""
+    recorded = read_manifest(path).get("dataset_impl")
+    if recorded:
+        return str(recorded)
+    names = os.listdir(path)
+    if any(n.endswith(".idx") for n in names):
+        return "mmap"
+    if any(is_data_file(n) and n.startswith(SPLITS) and not n.endswith(".bin") for n in names):
+        return "raw"
+    return None
 
 
 def infer_language_pair(path: str) -> tuple[str, str] | None:

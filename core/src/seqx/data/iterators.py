@@ -178,8 +178,20 @@ class EpochBatchIterator:
             num_workers=self.num_workers,
             persistent_workers=False,
             generator=generator,
+            worker_init_fn=ignore_stop_signals if self.num_workers else None,
         )
         return CountingIterator(loader, start=offset, total=total)
+
+
+def ignore_stop_signals(worker_id: int) -> None:
+    """A DataLoader worker leaves SIGINT and SIGTERM to the main process: schedulers, a
+    terminal's Ctrl-C and ``timeout`` signal the whole process group, and a worker dying
+    on the signal would end the run with a traceback before the main process could
+    save. The main process ends its workers itself when it stops."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 class GroupedIterator:

@@ -82,15 +82,17 @@ def count_lines(path: str, flag: str | None = None) -> int:
     """The number of lines of ``path`` by the rule above, after checking every byte."""
     lines = 0
     with _open(path, flag) as f:
-        head = f.read(len(_BOM_BYTES))
-        pending = b"" if head == _BOM_BYTES else head
-        while block := f.read(_BLOCK):
+        pending = f.read(len(_BOM_BYTES)).removeprefix(_BOM_BYTES)
+        while True:
+            block = f.read(_BLOCK)
             data = pending + block
             cut = data.rfind(b"\n") + 1
             whole, pending = data[:cut], data[cut:]
             if whole:
                 check_bytes(whole, path, lines + 1, flag)
                 lines += whole.count(b"\n")
+            if not block:
+                break
     if pending:
         check_bytes(pending, path, lines + 1, flag)
         lines += 1

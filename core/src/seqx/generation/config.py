@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
+from seqx.config.ranges import Range
+from seqx.errors import ConfigError
 from seqx.tasks.language_modeling_config import BreakMode
 
 
@@ -11,15 +14,15 @@ from seqx.tasks.language_modeling_config import BreakMode
 class GenerationConfig:
     """Options of beam search and sampling."""
 
-    beam: int = 5
+    beam: Annotated[int, Range(ge=1)] = 5
     """Beam size."""
-    nbest: int = 1
+    nbest: Annotated[int, Range(ge=1)] = 1
     """Number of hypotheses to output per sentence."""
-    max_len_a: float = 0.0
+    max_len_a: Annotated[float, Range(ge=0)] = 0.0
     """Generate at most a*x+b tokens, x the source length."""
-    max_len_b: int = 200
+    max_len_b: Annotated[int, Range(ge=0)] = 200
     """Generate at most a*x+b tokens, x the source length."""
-    min_len: int = 1
+    min_len: Annotated[int, Range(ge=0)] = 1
     """Minimum generation length (eos is forbidden before)."""
     lenpen: float = 1.0
     """Length penalty: <1.0 favors shorter, >1.0 longer sentences."""
@@ -27,7 +30,7 @@ class GenerationConfig:
     """Unknown-word penalty: <0 produces more unks, >0 fewer."""
     unnormalized: bool = False
     """Do not normalize hypothesis scores by length."""
-    no_repeat_ngram_size: int = 0
+    no_repeat_ngram_size: Annotated[int, Range(ge=0)] = 0
     """Never repeat an n-gram of this size (0: off)."""
     sampling: bool = False
     """Sample hypotheses instead of beam search."""
@@ -35,10 +38,17 @@ class GenerationConfig:
     """Sample from the k most likely tokens (-1: all)."""
     sampling_topp: float = -1.0
     """Sample from the smallest set of tokens whose probability exceeds p (-1: off)."""
-    temperature: float = 1.0
+    temperature: Annotated[float, Range(gt=0)] = 1.0
     """Temperature for generation."""
-    prefix_size: int = 0
+    prefix_size: Annotated[int, Range(ge=0)] = 0
     """Force the first N target tokens to the reference's (generate only)."""
+
+    def __post_init__(self) -> None:
+        if self.beam >= 1 and self.nbest > self.beam:
+            raise ConfigError(
+                f"--nbest {self.nbest} is more than --beam {self.beam}: the search keeps "
+                "--beam hypotheses per sentence; raise --beam or lower --nbest"
+            )
 
 
 @dataclass(kw_only=True)
@@ -84,23 +94,23 @@ class GenerateConfig:
     """Data folder made by seqx preprocess."""
     gen_subset: str = "test"
     """The split to translate."""
-    batch_size: int | None = None
+    batch_size: Annotated[int | None, Range(ge=1)] = None
     """Maximum number of sentences in a batch."""
-    max_tokens: int | None = None
+    max_tokens: Annotated[int | None, Range(ge=1)] = None
     """Maximum number of tokens in a batch."""
     quiet: bool = False
     """Print only the speed and score lines."""
     results_path: str | None = None
     """Write the output to RESULTS_PATH/generate-SUBSET.txt instead of stdout."""
-    num_workers: int = 0
+    num_workers: Annotated[int, Range(ge=0)] = 0
     """DataLoader worker processes."""
-    decode_workers: int = 1
+    decode_workers: Annotated[int, Range(ge=1)] = 1
     """On CPU, decode batches in this many forked processes of one thread each (2 on a
     2-core machine decodes faster than one process with 2 threads); sampling then seeds
     each batch from --seed and its index."""
     skip_invalid_size_inputs_valid_test: bool = False
     """Skip sentences longer than the model's positions instead of failing."""
-    max_source_positions: int | None = None
+    max_source_positions: Annotated[int | None, Range(ge=1)] = None
     """Override the source length limit of the checkpoint's task."""
 
 
@@ -112,9 +122,9 @@ class InteractiveConfig:
     """Data folder made by seqx preprocess (its dictionaries and subword model)."""
     input: str = "-"
     """File to translate, one sentence per line ('-': standard input)."""
-    buffer_size: int = 1
+    buffer_size: Annotated[int, Range(ge=1)] = 1
     """Read this many sentences before translating them as a batch."""
-    batch_size: int | None = None
+    batch_size: Annotated[int | None, Range(ge=1)] = None
     """Maximum number of sentences in a batch (default: --buffer-size)."""
     skip_invalid_size_inputs_valid_test: bool = False
     """Skip (with a warning) input lines longer than the model's source positions instead
@@ -129,15 +139,15 @@ class EvalLMConfig:
     """Data folder made by seqx preprocess --only-source."""
     gen_subset: str = "test"
     """The split to score."""
-    batch_size: int | None = None
+    batch_size: Annotated[int | None, Range(ge=1)] = None
     """Maximum number of samples in a batch."""
-    max_tokens: int | None = None
+    max_tokens: Annotated[int | None, Range(ge=1)] = None
     """Maximum number of tokens in a batch (default: 4096 when --batch-size is not given)."""
-    tokens_per_sample: int | None = None
+    tokens_per_sample: Annotated[int | None, Range(ge=1)] = None
     """Override the checkpoint's --tokens-per-sample (the length of a scored block)."""
     sample_break_mode: BreakMode | None = None
     """Override the checkpoint's --sample-break-mode."""
-    num_workers: int = 0
+    num_workers: Annotated[int, Range(ge=0)] = 0
     """DataLoader worker processes."""
     skip_invalid_size_inputs_valid_test: bool = False
     """Skip samples longer than the model's positions instead of failing."""

@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 
 
 def load_for_decoding(
-    cfg: DecodingConfig, data: str, pm: PluginManager, dataset_format: str | None
+    cfg: DecodingConfig, data: str, pm: PluginManager, dataset_format: str | None, command: str
 ) -> tuple[torch.device, Loaded]:
     """Seed, pick the device and load ``--path``'s models on the data folder ``data``,
     converted for inference (:func:`seqx.inference.convert.convert_for_decoding`): returns
-    (device, Loaded)."""
+    (device, Loaded). ``command`` (``generate``, ``interactive``, ``eval-lm``) decides
+    which kind of model it accepts, checked before the data folder is read."""
     from seqx.devices import pick_device
     from seqx.hub import load_model_ensemble
     from seqx.inference.convert import convert_for_decoding
@@ -38,25 +39,39 @@ def load_for_decoding(
         device=device,
         dataset_format=dataset_format,
         use_ema=cfg.use_ema,
+        expect=lambda model_cls, task, path: _expect(command, model_cls, task, path),
     )
     for model in loaded.models:
         convert_for_decoding(model, device, amp=cfg.amp, int8=cfg.int8)
     return device, loaded
 
 
+def _expect(command: str, model_cls: type, task: str | None, path: str) -> None:
+    """Refuse a checkpoint whose model ``command`` does not decode."""
+    from seqx.models.base_model import EncoderDecoderModel, LanguageModel
+
+    encoder_decoder = issubclass(model_cls, EncoderDecoderModel)
+    if command == "eval-lm" and not issubclass(model_cls, LanguageModel):
+        raise SeqxError(
+            f"checkpoint '{path}' holds a {model_cls.__name__} trained with task '{task}': "
+            "seqx eval-lm scores language models (--task language_modeling); use seqx "
+            "generate for translation"
+        )
+    if command != "eval-lm" and not encoder_decoder:
+        raise SeqxError(
+            f"seqx {command} translates with encoder-decoder models; checkpoint '{path}' holds "
+            f"a {model_cls.__name__} trained with task '{task}': score it with seqx eval-lm"
+        )
+
+
 def encoder_decoder_models(loaded: Loaded, command: str) -> list[EncoderDecoderModel]:
-    """``loaded``'s models, which ``command`` decodes as encoder-decoder models; an error
-    naming the checkpoint's model otherwise (a language model)."""
+    """``loaded``'s models, which ``command`` decodes as encoder-decoder models (checked
+    when they were loaded: see ``load_for_decoding``)."""
     from seqx.models.base_model import EncoderDecoderModel
 
     out = []
     for model in loaded.models:
         if not isinstance(model, EncoderDecoderModel):
-            task = loaded.run_config.sections["task"].name
-            raise SeqxError(
-                f"seqx {command} translates with encoder-decoder models; this checkpoint holds "
-                f"a {type(model).__name__} trained with task '{task}': score it with "
-                "seqx eval-lm"
-            )
+            raise SeqxError(f"seqx {command} needs encoder-decoder models")
         out.append(model)
     return out

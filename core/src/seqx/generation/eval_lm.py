@@ -43,14 +43,8 @@ def eval_lm(
 ) -> dict[str, Any]:
     """Score ``cfg.gen_subset``; print fairseq-eval-lm's lines; return loss and perplexity."""
     log = log or sys.stdout
-    device, loaded = load_for_decoding(decoding, cfg.data, pm, dataset_format)
+    device, loaded = load_for_decoding(decoding, cfg.data, pm, dataset_format, "eval-lm")
     task, models = loaded.task, loaded.models
-    task_name = loaded.run_config.sections["task"].name
-    if not hasattr(task.cfg, "tokens_per_sample"):
-        raise SeqxError(
-            f"checkpoint '{decoding.path}' was trained with task '{task_name}': seqx eval-lm "
-            "scores language models (--task language_modeling); use seqx generate for translation"
-        )
     if cfg.tokens_per_sample is not None:
         task.cfg.tokens_per_sample = cfg.tokens_per_sample
         task.cfg.max_target_positions = cfg.tokens_per_sample

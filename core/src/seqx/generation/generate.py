@@ -116,7 +116,7 @@ def generate(
 ) -> dict[str, Any]:
     """Translate ``cfg.gen_subset``; print fairseq's lines; return speed and score."""
     log = log or sys.stderr
-    device, loaded = load_for_decoding(decoding, cfg.data, pm, dataset_format)
+    device, loaded = load_for_decoding(decoding, cfg.data, pm, dataset_format, "generate")
     task, models = loaded.task, encoder_decoder_models(loaded, "generate")
     itr = _batches(task, models, cfg, decoding.seed)
     pipeline = folder_pipeline(pm.registry, cfg.data, task.cfg.target_lang)

@@ -79,7 +79,7 @@ def interactive(
     """Translate every input line; print S, H, D and P lines per line, in order."""
     out = out or sys.stdout
     lines = _input(cfg, stdin)
-    device, loaded = load_for_decoding(decoding, cfg.data, pm, dataset_format)
+    device, loaded = load_for_decoding(decoding, cfg.data, pm, dataset_format, "interactive")
     task, models = loaded.task, encoder_decoder_models(loaded, "interactive")
     src_dict, tgt_dict = task.source_dictionary, task.target_dictionary
     source = folder_pipeline(pm.registry, cfg.data, task.cfg.source_lang)

@@ -109,7 +109,7 @@ class SequenceGenerator:
         limit = model.max_decoder_positions()
         if limit is not None:
             max_len = min(max_len, limit - 1)
-        return max(max_len, 1)
+        return max(max_len, 0)  # 0 as in fairseq: only </s>, an empty hypothesis
 
     def _generate(
         self,

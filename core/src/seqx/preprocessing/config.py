@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
+
+from seqx.config.ranges import Range
 
 
 @dataclass(kw_only=True)
@@ -21,9 +24,9 @@ class PreprocessConfig:
     """Comma-separated test file prefixes (test, test1, ...)."""
     destdir: str = "data-bin"
     """Destination folder."""
-    thresholdsrc: int = 0
+    thresholdsrc: Annotated[int, Range(ge=0)] = 0
     """Map source words seen fewer than N times to <unk>."""
-    thresholdtgt: int = 0
+    thresholdtgt: Annotated[int, Range(ge=0)] = 0
     """Map target words seen fewer than N times to <unk>."""
     srcdict: str | None = None
     """Reuse this source dictionary instead of building one."""
@@ -37,13 +40,13 @@ class PreprocessConfig:
     """One dictionary for both languages."""
     only_source: bool = False
     """Only process the source language."""
-    padding_factor: int = 8
+    padding_factor: Annotated[int, Range(ge=1)] = 8
     """Pad dictionary sizes to a multiple of N."""
-    workers: int = 1
+    workers: Annotated[int, Range(ge=1)] = 1
     """Number of processes."""
     dict_only: bool = False
     """Only build the dictionaries."""
-    bpe_vocab_size: int | None = None
+    bpe_vocab_size: Annotated[int | None, Range(ge=1)] = None
     """Learn a subword model (--bpe) of this many units on the training text."""
     bpe_joint: bool = True
     """Learn one subword model on both languages (--no-bpe-joint: one per language)."""

@@ -104,8 +104,6 @@ def _validate(cfg: PreprocessConfig, bpe: ComponentSpec | None) -> list[str]:
         raise SeqxError("give --trainpref to build the dictionaries, or --srcdict/--tgtdict")
     if cfg.bpe_vocab_size is not None and bpe is None:
         raise SeqxError("--bpe-vocab-size learns a subword model: choose one with --bpe")
-    if cfg.workers < 1:
-        raise SeqxError(f"--workers must be at least 1, got {cfg.workers}")
     if cfg.only_source:
         return [cfg.source_lang or ""]  # "": fairseq's layout without a language
     return [lang for lang in (cfg.source_lang, cfg.target_lang) if lang]

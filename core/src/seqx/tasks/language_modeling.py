@@ -38,8 +38,6 @@ class LanguageModelingTask(Task):
 
     @classmethod
     def setup_task(cls, cfg: LanguageModelingConfig, **kwargs: Any) -> LanguageModelingTask:
-        if cfg.tokens_per_sample < 1:
-            raise SeqxError(f"--tokens-per-sample must be at least 1, got {cfg.tokens_per_sample}")
         path = data_paths(cfg.data)[0]
         lang = monolingual_language(path)
         dictionary = load_dictionary(path, lang)

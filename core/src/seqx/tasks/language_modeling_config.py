@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
+
+from seqx.config.ranges import Range
 
 BreakMode = Literal["none", "complete", "complete_doc", "eos"]
 """How a language-modeling split is cut into samples (fairseq's --sample-break-mode)."""
@@ -20,7 +22,7 @@ class LanguageModelingConfig:
     """How the token stream is cut into samples: 'none' (fixed blocks of --tokens-per-sample),
     'complete' (whole sentences up to --tokens-per-sample), 'complete_doc' (as complete,
     never across an empty line) or 'eos' (one sentence per sample)."""
-    tokens_per_sample: int = 1024
+    tokens_per_sample: Annotated[int, Range(ge=1)] = 1024
     """Maximum number of tokens per sample."""
-    max_target_positions: int | None = None
+    max_target_positions: Annotated[int | None, Range(ge=1)] = None
     """Longest sample the model is given (default: --tokens-per-sample)."""

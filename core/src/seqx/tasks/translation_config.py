@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
+
+from seqx.config.ranges import Range
 
 
 @dataclass(kw_only=True)
@@ -19,9 +22,9 @@ class TranslationConfig:
     """Pad the source on the left."""
     left_pad_target: bool = False
     """Pad the target on the left."""
-    max_source_positions: int = 1024
+    max_source_positions: Annotated[int, Range(ge=1)] = 1024
     """Maximum number of tokens in the source."""
-    max_target_positions: int = 1024
+    max_target_positions: Annotated[int, Range(ge=1)] = 1024
     """Maximum number of tokens in the target."""
     eval_bleu: bool = False
     """Decode the validation set and score BLEU at every validation."""

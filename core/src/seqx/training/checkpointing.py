@@ -8,16 +8,21 @@ The format itself is :mod:`seqx.checkpoint`'s.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+
+import torch
 
 from seqx.checkpoint import atomic_write, build_state, copy_atomic, save_state
 from seqx.data.iterators import EpochBatchIterator
 from seqx.errors import SeqxError
+from seqx.locking import FolderLock
 from seqx.training.checkpoint_policy import checkpoint_names, is_better, remove_stale
 from seqx.training.config import CheckpointConfig
+from seqx.training.distributed import all_reduce_sum
 from seqx.training.trainer import Trainer
 
 
@@ -51,6 +56,29 @@ class Checkpointing:
     @property
     def save_dir(self) -> str:
         return self.cfg.save_dir
+
+    @contextlib.contextmanager
+    def claim_save_dir(self, world_size: int, device: torch.device) -> Iterator[None]:
+        """Hold ``--save-dir``'s lock for the run (the master rank; unless ``--no-save``):
+        a second training into the folder is refused, naming this one, and temporaries of
+        dead runs are cleared. Every rank fails together when the folder is taken."""
+        lock = None
+        error: SeqxError | None = None
+        if self.is_master and not self.cfg.no_save:
+            lock = FolderLock(self.save_dir, "--save-dir")
+            try:
+                lock.acquire()
+            except SeqxError as exc:
+                lock, error = None, exc
+        if world_size > 1 and all_reduce_sum([float(error is not None)], device)[0] and not error:
+            error = SeqxError("the master rank could not claim --save-dir; stopping too")
+        if error is not None:
+            raise error
+        try:
+            yield
+        finally:
+            if lock is not None:
+                lock.release()
 
     def write_config(self, text: str) -> None:
         """Write the run's ``config.json`` into ``--save-dir`` (unless ``--no-save``)."""
@@ -166,8 +194,12 @@ class Checkpointing:
     # -- restoring ---------------------------------------------------------------------
 
     def restore_path(self) -> str:
-        """``--restore-file``, under ``--save-dir`` unless absolute."""
+        """``--restore-file``: as fairseq, the default ``checkpoint_last.pt`` is looked up
+        in ``--save-dir`` and another path from the current folder first, then in
+        ``--save-dir``."""
         path = self.cfg.restore_file
+        if path != CheckpointConfig().restore_file and os.path.exists(path):
+            return path
         return path if os.path.isabs(path) else os.path.join(self.save_dir, path)
 
     def restore(self, trainer: Trainer) -> dict[str, Any] | None:

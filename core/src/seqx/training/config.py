@@ -6,7 +6,9 @@ Light module (no torch): ``seqx train --help`` reads it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
+
+from seqx.config.ranges import Range
 
 
 @dataclass(kw_only=True)
@@ -30,13 +32,13 @@ class CommonConfig:
     number of processes and --update-freq)."""
     fp16_scale_tolerance: float = 0.0
     """The share of overflowing updates accepted before the loss scale is lowered."""
-    min_loss_scale: float = 1e-4
+    min_loss_scale: Annotated[float, Range(gt=0)] = 1e-4
     """Stop training when the loss scale falls below this."""
     threshold_loss_scale: float | None = None
     """The loss scale never goes below this (overflowing updates are still skipped)."""
     log_format: Literal["json", "simple", "tqdm", "none"] | None = None
     """Log format: a progress bar on a terminal (tqdm), otherwise simple lines."""
-    log_interval: int = 100
+    log_interval: Annotated[int, Range(ge=1)] = 100
     """Log training stats every N updates."""
     log_file: str | None = None
     """Also write the log lines to this file."""
@@ -50,13 +52,13 @@ class CommonConfig:
 class DatasetConfig:
     """Batching and data loading."""
 
-    max_tokens: int | None = None
+    max_tokens: Annotated[int | None, Range(ge=1)] = None
     """Maximum number of tokens in a batch."""
-    batch_size: int | None = None
+    batch_size: Annotated[int | None, Range(ge=1)] = None
     """Maximum number of sentences in a batch."""
-    required_batch_size_multiple: int = 8
+    required_batch_size_multiple: Annotated[int, Range(ge=1)] = 8
     """Batch sizes are a multiple of N where possible."""
-    num_workers: int = 1
+    num_workers: Annotated[int, Range(ge=0)] = 1
     """DataLoader worker processes (0 loads in the main process)."""
     skip_invalid_size_inputs_valid_test: bool = False
     """Skip examples longer than the model's positions instead of failing."""
@@ -64,9 +66,9 @@ class DatasetConfig:
     """The data split to train on."""
     valid_subset: str = "valid"
     """Comma-separated data splits to validate on."""
-    validate_interval: int = 1
+    validate_interval: Annotated[int, Range(ge=1)] = 1
     """Validate every N epochs."""
-    validate_interval_updates: int = 0
+    validate_interval_updates: Annotated[int, Range(ge=0)] = 0
     """Also validate every N updates (0: only at the end of epochs)."""
     disable_validation: bool = False
     """Never validate (checkpoint_best.pt is then not written)."""
@@ -76,24 +78,24 @@ class DatasetConfig:
 class OptimizationConfig:
     """How long and how to step."""
 
-    max_epoch: int = 0
+    max_epoch: Annotated[int, Range(ge=0, note="0: no limit")] = 0
     """Stop after N epochs (0: no limit)."""
-    max_update: int = 0
+    max_update: Annotated[int, Range(ge=0, note="0: no limit")] = 0
     """Stop after N updates (0: no limit)."""
-    stop_time_hours: float = 0.0
+    stop_time_hours: Annotated[float, Range(ge=0)] = 0.0
     """Stop (validating and saving first) after this much training time (0: no limit)."""
-    lr: tuple[float, ...] = (0.25,)
+    lr: Annotated[tuple[float, ...], Range(gt=0)] = (0.25,)
     """Learning rate; a list gives one per epoch for the fixed schedule (0.25,0.1)."""
-    clip_norm: float = 0.0
+    clip_norm: Annotated[float, Range(ge=0)] = 0.0
     """Clip the gradient norm to this value (0: no clipping)."""
-    update_freq: tuple[int, ...] = (1,)
+    update_freq: Annotated[tuple[int, ...], Range(ge=1)] = (1,)
     """Accumulate gradients over N batches per update."""
     ema_decay: float = 0.0
     """Keep an exponential moving average of the weights with this decay (e.g. 0.9999; 0:
     none); checkpoints store it and seqx generate --use-ema decodes with it."""
-    ema_start_update: int = 0
+    ema_start_update: Annotated[int, Range(ge=0)] = 0
     """The average follows the weights exactly until this update, then averages."""
-    max_nonfinite_updates: int = 10
+    max_nonfinite_updates: Annotated[int, Range(ge=0)] = 10
     """Stop after this many updates in a row whose loss or gradient is NaN or inf (each
     is skipped and counted); 0 stops at the first."""
 
@@ -117,7 +119,7 @@ class CheckpointConfig:
     """Checkpoint to resume from (relative to --save-dir unless absolute)."""
     no_save: bool = False
     """Write no checkpoints."""
-    save_interval: int = 1
+    save_interval: Annotated[int, Range(ge=1)] = 1
     """Save an epoch checkpoint every N epochs."""
     no_epoch_checkpoints: bool = False
     """Write only checkpoint_last.pt and checkpoint_best.pt."""
@@ -125,7 +127,7 @@ class CheckpointConfig:
     """Do not write checkpoint_last.pt."""
     keep_last_epochs: int = -1
     """Keep only the last N epoch checkpoints (-1: all)."""
-    save_interval_updates: int = 0
+    save_interval_updates: Annotated[int, Range(ge=0)] = 0
     """Also save checkpoint_EPOCH_UPDATES.pt (and checkpoint_last.pt) every N updates."""
     keep_interval_updates: int = -1
     """Keep only the last N checkpoints saved by --save-interval-updates (-1: all)."""
@@ -157,11 +159,11 @@ class DistributedConfig:
     distributed_world_size: int | None = None
     """The number of processes expected; an error when the launcher started another number
     (default: whatever torchrun or SLURM started)."""
-    nproc_per_node: int = 1
+    nproc_per_node: Annotated[int, Range(ge=1)] = 1
     """Start this many processes on this machine through torchrun (one per GPU on CUDA)."""
     distributed_backend: Literal["auto", "gloo", "nccl"] = "auto"
     """The torch.distributed backend: auto takes nccl on CUDA and gloo on CPU."""
     distributed_port: int = 29500
     """The rendezvous port when the ranks come from SLURM's environment."""
-    distributed_timeout: int = 600
+    distributed_timeout: Annotated[int, Range(ge=1)] = 600
     """Seconds a rank waits for the others before giving up with an error."""

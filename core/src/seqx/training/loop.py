@@ -82,6 +82,14 @@ class Run:
         self.valid_iterators = {
             split: self.batch_iterator(split, 1, train=False) for split in self.valid_subsets
         }
+        for split, itr in self.valid_iterators.items():
+            if len(itr) == 0:  # a loss of 0.000 would make every checkpoint the best
+                raise SeqxError(
+                    f"the validation split '{split}' is empty ({len(self.task.dataset(split))} "
+                    "examples, after leaving out those longer than the model's positions): "
+                    "give a validation set with --validpref when preprocessing, choose "
+                    "another with --valid-subset, or add --disable-validation"
+                )
         where = f"{self.ranks.world_size} processes" if self.ranks.world_size > 1 else ""
         self.say(
             f"model {arch}: {sum(p.numel() for p in model.parameters()):,} parameters, "
@@ -237,8 +245,6 @@ class Run:
         epoch = epoch_itr.next_epoch_idx
         itr = epoch_itr.next_epoch_itr(shuffle=True)
         freq = opt.update_freq[min(epoch - 1, len(opt.update_freq) - 1)]
-        if freq < 1:
-            raise SeqxError(f"--update-freq must be at least 1, got {freq}")
         grouped = GroupedIterator(itr, freq)
         start = itr.n // freq
         progress = self.progress(grouped, epoch, len(grouped))
@@ -308,15 +314,16 @@ class Run:
             ) from None
 
     def run(self) -> dict[str, Any]:
-        self.checkpoints.write_config(self.run_config.to_json())
-        state = self.checkpoints.restore(self.trainer)
-        itr_state = state["train_iterator"] if state else None
-        epoch_itr = self.train_iterator(itr_state["epoch"] if itr_state else 1, load=True)
-        if itr_state:
-            epoch_itr.load_state_dict(itr_state)
-        self.pm.hook.seqx_train_start(trainer=self.trainer)
-        with self.stat_loggers():
-            return self._train(epoch_itr)
+        with self.checkpoints.claim_save_dir(self.ranks.world_size, self.device):
+            self.checkpoints.write_config(self.run_config.to_json())
+            state = self.checkpoints.restore(self.trainer)
+            itr_state = state["train_iterator"] if state else None
+            epoch_itr = self.train_iterator(itr_state["epoch"] if itr_state else 1, load=True)
+            if itr_state:
+                epoch_itr.load_state_dict(itr_state)
+            self.pm.hook.seqx_train_start(trainer=self.trainer)
+            with self.stat_loggers():
+                return self._train(epoch_itr)
 
     @contextlib.contextmanager
     def stat_loggers(self) -> Iterator[None]:

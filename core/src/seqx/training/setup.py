@@ -7,6 +7,7 @@ from __future__ import annotations
 import torch
 
 from seqx.config.resolve import RunConfig
+from seqx.data.folder import data_paths, folder_format
 from seqx.registry import Registry
 from seqx.tasks.task import Task
 from seqx.training.components import SECTION_KINDS, Chosen, build, chosen
@@ -17,12 +18,22 @@ from seqx.training.trainer import Trainer
 
 
 def choose_components(registry: Registry, run_config: RunConfig) -> dict[str, Chosen]:
-    """Section -> the component ``run_config`` chose for it, with its config."""
-    return {
+    """Section -> the component ``run_config`` chose for it, with its config; without
+    ``--dataset-impl``, the data folder's format (:func:`seqx.data.folder.folder_format`)."""
+    out = {
         section: chosen(registry, run_config, section, kind)
         for section, kind in SECTION_KINDS.items()
         if section in run_config.sections
     }
+    fmt = out.get("dataset_format")
+    if fmt is not None and fmt.entry is None:
+        task_config = run_config.sections["task"].config
+        data = data_paths(task_config.data)[0] if hasattr(task_config, "data") else None
+        name = (folder_format(data) if data else None) or "mmap"
+        entry = registry.get("dataset_format", name)
+        config_cls = entry.load_config()
+        out["dataset_format"] = Chosen(entry, config_cls() if config_cls is not None else None)
+    return out
 
 
 def setup_task(run_config: RunConfig, components: dict[str, Chosen]) -> Task:

@@ -31,8 +31,9 @@ class StatsAccumulator:
                     self.sums[key] = self.sums.get(key, 0) + value
 
     def state_dict(self) -> dict[str, Any]:
-        """The running sums as plain data (for checkpoints); elapsed time is not kept."""
+        """The running sums and the time they took, as plain data (for checkpoints)."""
         return {
+            "elapsed": time.perf_counter() - self.start,
             "sums": self.plain(),
             "updates": self.updates,
             "gnorm_sum": self.gnorm_sum,
@@ -41,8 +42,11 @@ class StatsAccumulator:
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Continue the sums of :meth:`state_dict`; the interval's clock restarts now."""
+        """Continue the sums of :meth:`state_dict`, and their clock: rates such as wps
+        count the time before the save too, as they count its tokens (without a recorded
+        time, that of the training steps stands in for it)."""
         self.reset()
+        self.start -= float(state.get("elapsed", state["train_wall"]))
         self.sums = dict(state["sums"])
         self.updates = int(state["updates"])
         self.gnorm_sum = float(state["gnorm_sum"])

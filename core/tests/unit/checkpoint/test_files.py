@@ -60,6 +60,34 @@ def test_a_full_disk_keeps_the_previous_checkpoint(tmp_path):
     assert os.listdir(tmp_path) == ["checkpoint_last.pt"]  # no temporary left behind
 
 
+def test_torchs_write_failure_is_named_without_a_traceback(tmp_path):
+    path = str(tmp_path / "checkpoint_last.pt")
+
+    def failing(f):  # what torch.save raises when the disk fills under its zip writer
+        raise RuntimeError(
+            "[enforce fail at inline_container.cc:783] . PytorchStreamWriter failed writing "
+            "file data/0: file write failed"
+        )
+
+    with pytest.raises(SeqxError, match=r"could not write .*previous file is intact"):
+        atomic_write(path, failing)
+    with pytest.raises(RuntimeError, match="unrelated"):  # other errors stay errors
+        atomic_write(path, lambda f: (_ for _ in ()).throw(RuntimeError("unrelated")))
+
+
+def test_what_is_not_a_checkpoint_is_named(tmp_path):
+    (tmp_path / "random.pt").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(SeqxError, match="is not a checkpoint \\(not a file torch.save writes"):
+        load_state(str(tmp_path / "random.pt"))
+    with pytest.raises(SeqxError, match="is a folder; give a checkpoint file in it"):
+        load_state(str(tmp_path))
+    save_state({"model": {"w": torch.zeros(100)}}, str(tmp_path / "c.pt"))
+    data = (tmp_path / "c.pt").read_bytes()
+    (tmp_path / "c.pt").write_bytes(data[: len(data) // 2])
+    with pytest.raises(SeqxError, match="is truncated or corrupted"):
+        load_state(str(tmp_path / "c.pt"))
+
+
 def test_copies_are_independent_of_later_saves(tmp_path):
     from seqx.checkpoint.files import copy_atomic
 

@@ -1,6 +1,9 @@
 """Options of seqx-optim's components, with fairseq's names (light module)."""
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from seqx.config.ranges import Range
 
 
 @dataclass(kw_only=True)
@@ -9,9 +12,9 @@ class AdamConfig:
 
     adam_betas: tuple[float, float] = (0.9, 0.999)
     """Betas of Adam, e.g. '(0.9, 0.98)'."""
-    adam_eps: float = 1e-8
+    adam_eps: Annotated[float, Range(gt=0)] = 1e-8
     """Epsilon of Adam."""
-    weight_decay: float = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = 0.0
     """Decoupled weight decay (AdamW)."""
 
 
@@ -19,9 +22,9 @@ class AdamConfig:
 class SGDConfig:
     """Options of SGD."""
 
-    momentum: float = 0.0
+    momentum: Annotated[float, Range(ge=0)] = 0.0
     """Momentum factor."""
-    weight_decay: float = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = 0.0
     """Weight decay (L2 penalty)."""
 
 
@@ -29,9 +32,9 @@ class SGDConfig:
 class NAGConfig:
     """Options of NAG."""
 
-    momentum: float = 0.99
+    momentum: Annotated[float, Range(ge=0)] = 0.99
     """Momentum factor."""
-    weight_decay: float = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = 0.0
     """Weight decay."""
 
 
@@ -41,9 +44,9 @@ class FixedConfig:
 
     force_anneal: int | None = None
     """From this epoch on, shrink the learning rate every epoch by --lr-shrink."""
-    lr_shrink: float = 0.1
+    lr_shrink: Annotated[float, Range(gt=0)] = 0.1
     """Shrink factor of annealing."""
-    warmup_updates: int = 0
+    warmup_updates: Annotated[int, Range(ge=0)] = 0
     """Raise the learning rate linearly over the first N updates."""
 
 
@@ -51,7 +54,7 @@ class FixedConfig:
 class InverseSqrtConfig:
     """Options of the inverse square root schedule."""
 
-    warmup_updates: int = 4000
+    warmup_updates: Annotated[int, Range(ge=0)] = 4000
     """Raise the learning rate linearly over the first N updates."""
     warmup_init_lr: float = -1.0
     """Learning rate at the start of warmup (default: 0, or --lr without warmup)."""

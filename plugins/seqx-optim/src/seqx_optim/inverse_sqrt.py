@@ -18,8 +18,6 @@ class InverseSquareRootSchedule(LRScheduler):
                 "--lr-scheduler inverse_sqrt takes one --lr; use the fixed schedule for one "
                 "rate per epoch"
             )
-        if cfg.warmup_updates < 0:
-            raise ConfigError(f"--warmup-updates must be >= 0, got {cfg.warmup_updates}")
         peak = lrs[0]
         warmup = cfg.warmup_updates
         self.warmup_init_lr = (
