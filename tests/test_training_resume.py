@@ -278,10 +278,14 @@ def test_nonfinite_updates_are_skipped_then_stop_training(data, tmp_path):
     assert f"The last good checkpoint is {tmp_path / 'b' / 'checkpoint_last.pt'}" in stopped.stderr
 
 
-@pytest.mark.parametrize("group", [False, True], ids=["main-process", "process-group"])
-def test_sigterm_saves_at_the_update_boundary_and_resumes(data, tmp_path, group):
+@pytest.mark.parametrize(
+    ("group", "ranks"),
+    [(False, 1), (True, 1), (True, 2)],
+    ids=["main-process", "process-group", "process-group-two-ranks"],
+)
+def test_sigterm_saves_at_the_update_boundary_and_resumes(data, tmp_path, group, ranks):
     cmd = [sys.executable, "-m", "seqx", "train", str(data), *TRAIN, "--max-update", "100000"]
-    cmd += ["--log-interval", "1", "--save-dir", str(tmp_path)]
+    cmd += ["--log-interval", "1", "--save-dir", str(tmp_path), "--nproc-per-node", str(ranks)]
     if group:  # as a scheduler or Ctrl-C signals: DataLoader workers get it too
         cmd += ["--num-workers", "2"]
     proc = subprocess.Popen(
@@ -301,7 +305,10 @@ def test_sigterm_saves_at_the_update_boundary_and_resumes(data, tmp_path, group)
     updates = int(err.split("stopped by SIGTERM after update ")[1].split(":")[0])
     state = torch.load(tmp_path / "checkpoint_last.pt", weights_only=True)
     assert state["trainer"]["num_updates"] == updates >= 3
-    again = seqx("train", data, *TRAIN, "--max-update", updates + 1, "--save-dir", tmp_path)
+    again = seqx(
+        "train", data, *TRAIN, "--max-update", updates + 1, "--save-dir", tmp_path,
+        "--nproc-per-node", ranks,
+    )  # fmt: skip
     assert f"({updates} updates)" in again.stderr
 
 

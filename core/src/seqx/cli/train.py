@@ -36,7 +36,8 @@ def _train(run_config: RunConfig, config_file: str | None, dump_config: bool) ->
     nproc = run_config.section(DistributedConfig, "distributed").nproc_per_node
     if nproc > 1 and "WORLD_SIZE" not in os.environ:  # start the ranks, then wait for them
         from seqx.cli.main import current_argv
-        from seqx.training.distributed import launch, strip_option
+        from seqx.training.distributed import strip_option
+        from seqx.training.launcher import launch
 
         raise SystemExit(launch(nproc, strip_option(current_argv(), "--nproc-per-node")))
     from seqx.training.loop import main

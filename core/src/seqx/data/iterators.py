@@ -184,14 +184,29 @@ class EpochBatchIterator:
 
 
 def ignore_stop_signals(worker_id: int) -> None:
-    """A DataLoader worker leaves SIGINT and SIGTERM to the main process: schedulers, a
-    terminal's Ctrl-C and ``timeout`` signal the whole process group, and a worker dying
-    on the signal would end the run with a traceback before the main process could
-    save. The main process ends its workers itself when it stops."""
+    """A DataLoader worker leaves SIGINT and SIGTERM to the main process.
+
+    Schedulers, ``timeout`` and a terminal's Ctrl-C signal the whole process group; a
+    worker dying on the signal would end the run with a traceback (or an exception
+    raised at any point of an update) before the main process could save. So a worker
+    ignores SIGINT, and SIGTERM from anyone but its parent: a thread waits for SIGTERM
+    and ends the worker only when the main process sent it (as it does to stop its
+    workers).
+    """
+    import os
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    parent = os.getppid()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+
+    def watch() -> None:
+        while True:
+            if signal.sigwaitinfo({signal.SIGTERM}).si_pid == parent:
+                os._exit(128 + signal.SIGTERM)
+
+    threading.Thread(target=watch, name="seqx-sigterm", daemon=True).start()
 
 
 class GroupedIterator:

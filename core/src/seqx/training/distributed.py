@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import os
 import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -117,21 +116,6 @@ def all_reduce_dict(sums: dict[str, Any], device: torch.device) -> dict[str, flo
     keys = sorted(sums)
     totals = all_reduce_sum([float(sums[k]) for k in keys], device)
     return dict(zip(keys, totals))
-
-
-def launch(nproc: int, argv: Sequence[str]) -> int:
-    """Run ``seqx ARGV`` in ``nproc`` processes under torchrun; its exit status."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "torch.distributed.run",
-        "--standalone",
-        f"--nproc-per-node={nproc}",
-        "-m",
-        "seqx",
-        *argv,
-    ]
-    return subprocess.call(cmd)
 
 
 def strip_option(argv: Sequence[str], flag: str) -> list[str]:

@@ -3,19 +3,25 @@
 A preempted job (SLURM and Kubernetes send SIGTERM) or a Ctrl-C loses at most
 the update in progress: the training loop checks :attr:`StopRequest.signal`
 after each update, writes ``checkpoint_last.pt`` and ends. A second signal
-of the same kind interrupts at once.
+of the same kind interrupts at once, when it comes at least :data:`ECHO_SECONDS`
+after the first: a signal sent to a process group often reaches a rank twice
+within milliseconds (directly, and passed on by its launcher), which is one
+request, not two.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+import time
 from types import FrameType
 from typing import Any
 
 from seqx.errors import SeqxError
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+ECHO_SECONDS = 1.0
+"""A repeat of the signal within this time is the same request."""
 
 
 class TrainingInterrupted(SeqxError):
@@ -31,6 +37,7 @@ class StopRequest:
 
     def __init__(self) -> None:
         self.signal: int | None = None
+        self._since = 0.0
         self._previous: dict[int, Any] = {}
 
     @property
@@ -38,12 +45,15 @@ class StopRequest:
         return signal.Signals(self.signal).name if self.signal else ""
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
-        if self.signal == signum:  # asked twice: stop now
+        if self.signal == signum:
+            if time.monotonic() - self._since < ECHO_SECONDS:
+                return  # the same request, delivered twice
             previous = self._previous.get(signum, signal.SIG_DFL)
             signal.signal(signum, previous)
             signal.raise_signal(signum)
             return
         self.signal = signum
+        self._since = time.monotonic()
 
     def __enter__(self) -> StopRequest:
         if threading.current_thread() is threading.main_thread():
