@@ -376,7 +376,7 @@ CASES = [
     Case("data file grown", resized_file, 1,
          ("'{case}/bin/test.de-en.en.bin' has ", "but seqx preprocess wrote")),
     # raw tracebacks before
-    Case("negative --lr", train("--lr", "-1"), 2, ("--lr must be greater than 0, got -1",)),
+    Case("negative --lr", train("--lr", "-1"), 2, ("--lr must be at least 0, got -1",)),
     Case("--nbest above --beam", gen("--beam", "2", "--nbest", "3"), 2,
          ("--nbest 3 is more than --beam 2",)),
     Case("--destdir is a file",

@@ -252,3 +252,16 @@ def test_verify_finds_corruption_that_keeps_ids_in_range(corpus, capsys):
     captured = capsys.readouterr()
     assert "valid.de-en.de.bin: checksum differs" in captured.out
     assert "files differ from what seqx preprocess wrote; run it again" in captured.err
+
+
+def test_verify_opens_the_splits_of_a_folder_without_a_manifest(corpus, capsys):
+    dest = corpus / "bin"
+    assert seqx(*_args(corpus, dest)) == 0
+    (dest / "preprocess.json").unlink()  # as fairseq-preprocess leaves a folder
+    assert seqx("verify", str(dest)) == 0
+    assert "4 splits opened; no checksums recorded" in capsys.readouterr().out
+    raw = bytearray((dest / "valid.de-en.en.idx").read_bytes())
+    raw[34:38] = (-3).to_bytes(4, "little", signed=True)
+    (dest / "valid.de-en.en.idx").write_bytes(bytes(raw))
+    assert seqx("verify", str(dest)) == 1
+    assert "valid.de-en.en.idx' is corrupted: sequence 0 has size -3" in capsys.readouterr().err

@@ -150,3 +150,22 @@ def test_the_checkpoint_of_a_json_file_is_refused(tmp_path):
     (tmp_path / "c.pt").write_text(json.dumps({"model": {}}))
     with pytest.raises(SeqxError, match="is not a checkpoint"):
         load_state(str(tmp_path / "c.pt"))
+
+
+@SETTINGS
+@given(TEXTY)
+def test_embedding_files(data):
+    from torch import nn
+
+    from seqx.models.embedding_file import load_pretrained
+
+    d = Dictionary()
+    for word in ("a", "b"):
+        d.add_symbol(word)
+    emb = nn.Embedding(len(d), 2)
+    try:
+        found = load_pretrained(_file(data, "emb.txt"), d, emb, "--encoder-embed-path")
+    except SeqxError as exc:
+        _message(exc)
+        return
+    assert found >= 0

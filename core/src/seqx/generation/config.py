@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from seqx.config.ranges import Range
+from seqx.config.ranges import Range, check_ranges
 from seqx.errors import ConfigError
 from seqx.tasks.language_modeling_config import BreakMode
 
@@ -44,7 +44,8 @@ class GenerationConfig:
     """Force the first N target tokens to the reference's (generate only)."""
 
     def __post_init__(self) -> None:
-        if self.beam >= 1 and self.nbest > self.beam:
+        check_ranges(self)  # also for configs built in Python, not only from flags
+        if self.nbest > self.beam:
             raise ConfigError(
                 f"--nbest {self.nbest} is more than --beam {self.beam}: the search keeps "
                 "--beam hypotheses per sentence; raise --beam or lower --nbest"

@@ -62,9 +62,7 @@ class SequenceGenerator:
         self.cfg = cfg
         self.pad, self.eos, self.unk = tgt_dict.pad(), tgt_dict.eos(), tgt_dict.unk()
         self.vocab_size = len(tgt_dict)
-        self.beam_size = max(1, cfg.beam)
-        if cfg.nbest > self.beam_size:
-            raise ValueError(f"--nbest {cfg.nbest} cannot exceed --beam {self.beam_size}")
+        self.beam_size = cfg.beam
         self.search: Search = (
             Sampling(
                 self.beam_size, self.vocab_size, self.pad, cfg.sampling_topk, cfg.sampling_topp

@@ -84,7 +84,7 @@ class OptimizationConfig:
     """Stop after N updates (0: no limit)."""
     stop_time_hours: Annotated[float, Range(ge=0)] = 0.0
     """Stop (validating and saving first) after this much training time (0: no limit)."""
-    lr: Annotated[tuple[float, ...], Range(gt=0)] = (0.25,)
+    lr: Annotated[tuple[float, ...], Range(ge=0)] = (0.25,)
     """Learning rate; a list gives one per epoch for the fixed schedule (0.25,0.1)."""
     clip_norm: Annotated[float, Range(ge=0)] = 0.0
     """Clip the gradient norm to this value (0: no clipping)."""

@@ -186,5 +186,5 @@ def test_sampling_draws_different_hypotheses():
 
 def test_nbest_larger_than_beam_is_rejected():
     _, d = _model()
-    with pytest.raises(ValueError, match="--nbest 3 cannot exceed --beam 2"):
+    with pytest.raises(ValueError, match="--nbest 3 is more than --beam 2"):
         SequenceGenerator(d, GenerationConfig(beam=2, nbest=3))
