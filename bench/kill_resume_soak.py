@@ -81,24 +81,30 @@ def _run_until_done(cmd: list[str], kills: int, rng: random.Random, out: dict[st
 
 
 def _intrude(cmd: list[str], done: threading.Event, rng: random.Random, out: dict[str, Any]):
-    """Start ``cmd`` at random moments until ``done``; record refusals and takeovers."""
-    out.update(attempts=0, refused=0, took_over=0, errors=[])
+    """Start ``cmd`` at random moments until ``done``: each attempt is refused (the folder
+    is in use), takes the folder over (it was free: the same command resumes), or is
+    killed before it got that far; anything else is an error."""
+    out.update(attempts=0, refused=0, took_over=0, killed_early=0, errors=[])
     while not done.is_set():
         time.sleep(rng.uniform(0.5, 3.0))
         out["attempts"] += 1
+        killed = False
         with tempfile.TemporaryFile("w+") as err:
             proc = _start(cmd, err)
             try:
-                proc.wait(timeout=rng.uniform(2.0, 6.0))
+                proc.wait(timeout=rng.uniform(5.0, 15.0))
             except subprocess.TimeoutExpired:
                 _kill(proc, rng)
+                killed = True
                 proc.wait()
             err.seek(0)
             text = err.read()
-        if REFUSED in text:
+        if REFUSED in text and proc.returncode == 1:
             out["refused"] += 1
-        elif "restored" in text or proc.returncode in (0, -signal.SIGKILL, 128 + signal.SIGTERM):
+        elif "parameters, on" in text:  # it held the folder and trained
             out["took_over"] += 1
+        elif killed:
+            out["killed_early"] += 1
         else:
             out["errors"].append(text.strip().splitlines()[-1] if text.strip() else "no output")
 

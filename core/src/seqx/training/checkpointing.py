@@ -8,10 +8,9 @@ The format itself is :mod:`seqx.checkpoint`'s.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -22,8 +21,27 @@ from seqx.errors import SeqxError
 from seqx.locking import FolderLock
 from seqx.training.checkpoint_policy import checkpoint_names, is_better, remove_stale
 from seqx.training.config import CheckpointConfig
-from seqx.training.distributed import all_reduce_sum
+from seqx.training.distributed import Ranks, all_reduce_sum
 from seqx.training.trainer import Trainer
+
+
+def claim_save_dir(cfg: CheckpointConfig, ranks: Ranks, device: torch.device) -> FolderLock | None:
+    """Take ``--save-dir``'s lock for the run (the master rank; not with ``--no-save``):
+    a second training into the folder is refused, naming this one, and temporaries of
+    dead runs are cleared. Every rank fails together when the folder is taken."""
+    lock = None
+    error: SeqxError | None = None
+    if ranks.is_master and not cfg.no_save:
+        lock = FolderLock(cfg.save_dir, "--save-dir")
+        try:
+            lock.acquire()
+        except SeqxError as exc:
+            lock, error = None, exc
+    if ranks.world_size > 1 and all_reduce_sum([float(error is not None)], device)[0]:
+        error = error or SeqxError("the master rank could not claim --save-dir; stopping too")
+    if error is not None:
+        raise error
+    return lock
 
 
 class Checkpointing:
@@ -56,29 +74,6 @@ class Checkpointing:
     @property
     def save_dir(self) -> str:
         return self.cfg.save_dir
-
-    @contextlib.contextmanager
-    def claim_save_dir(self, world_size: int, device: torch.device) -> Iterator[None]:
-        """Hold ``--save-dir``'s lock for the run (the master rank; unless ``--no-save``):
-        a second training into the folder is refused, naming this one, and temporaries of
-        dead runs are cleared. Every rank fails together when the folder is taken."""
-        lock = None
-        error: SeqxError | None = None
-        if self.is_master and not self.cfg.no_save:
-            lock = FolderLock(self.save_dir, "--save-dir")
-            try:
-                lock.acquire()
-            except SeqxError as exc:
-                lock, error = None, exc
-        if world_size > 1 and all_reduce_sum([float(error is not None)], device)[0] and not error:
-            error = SeqxError("the master rank could not claim --save-dir; stopping too")
-        if error is not None:
-            raise error
-        try:
-            yield
-        finally:
-            if lock is not None:
-                lock.release()
 
     def write_config(self, text: str) -> None:
         """Write the run's ``config.json`` into ``--save-dir`` (unless ``--no-save``)."""

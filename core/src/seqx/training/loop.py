@@ -17,7 +17,7 @@ from seqx.errors import SeqxError
 from seqx.plugins import PluginManager
 from seqx.rng import set_seed
 from seqx.tasks.task import resolve_max_positions
-from seqx.training.checkpointing import Checkpointing
+from seqx.training.checkpointing import Checkpointing, claim_save_dir
 from seqx.training.config import (
     CheckpointConfig,
     CommonConfig,
@@ -46,9 +46,22 @@ class Run:
         self.stream = stream or sys.stderr
         distributed = run_config.section(DistributedConfig, "distributed")
         self.ranks, self.device = init_distributed(distributed, common.cpu)
+        self.log_file: TextIO | None = None
+        # before anything else: a second run into the folder is refused at once
+        self.save_dir_lock = claim_save_dir(
+            run_config.section(CheckpointConfig, "checkpoint"), self.ranks, self.device
+        )
+        try:
+            self._build(run_config, pm)
+        except BaseException:
+            self.close()
+            raise
+
+    def _build(self, run_config: RunConfig, pm: PluginManager) -> None:
+        common = self.common
         master = self.ranks.is_master  # only rank 0 logs and writes checkpoints
         self.log_format = default_format(common.log_format, self.stream) if master else "none"
-        self.log_file: TextIO | None = (
+        self.log_file = (
             open(common.log_file, "a", encoding="utf-8")  # noqa: SIM115
             if common.log_file and master
             else None
@@ -314,16 +327,24 @@ class Run:
             ) from None
 
     def run(self) -> dict[str, Any]:
-        with self.checkpoints.claim_save_dir(self.ranks.world_size, self.device):
-            self.checkpoints.write_config(self.run_config.to_json())
-            state = self.checkpoints.restore(self.trainer)
-            itr_state = state["train_iterator"] if state else None
-            epoch_itr = self.train_iterator(itr_state["epoch"] if itr_state else 1, load=True)
-            if itr_state:
-                epoch_itr.load_state_dict(itr_state)
-            self.pm.hook.seqx_train_start(trainer=self.trainer)
-            with self.stat_loggers():
-                return self._train(epoch_itr)
+        self.checkpoints.write_config(self.run_config.to_json())
+        state = self.checkpoints.restore(self.trainer)
+        itr_state = state["train_iterator"] if state else None
+        epoch_itr = self.train_iterator(itr_state["epoch"] if itr_state else 1, load=True)
+        if itr_state:
+            epoch_itr.load_state_dict(itr_state)
+        self.pm.hook.seqx_train_start(trainer=self.trainer)
+        with self.stat_loggers():
+            return self._train(epoch_itr)
+
+    def close(self) -> None:
+        """Let ``--save-dir`` go and close the log file."""
+        if self.save_dir_lock is not None:
+            self.save_dir_lock.release()
+            self.save_dir_lock = None
+        if self.log_file is not None:
+            self.log_file.close()
+            self.log_file = None
 
     @contextlib.contextmanager
     def stat_loggers(self) -> Iterator[None]:
@@ -372,8 +393,6 @@ class Run:
         }
         self.pm.hook.seqx_train_end(trainer=self.trainer, stats=final)
         self.say(f"done training in {self.trainer.wall():.1f} seconds")
-        if self.log_file is not None:
-            self.log_file.close()
         return final
 
 
@@ -385,8 +404,12 @@ def main(
         from seqx.plugins import get_plugin_manager
 
         pm = get_plugin_manager()
+    run = None
     try:
-        return Run(run_config, pm, stream).run()
+        run = Run(run_config, pm, stream)
+        return run.run()
     finally:
+        if run is not None:
+            run.close()
         if torch.distributed.is_initialized():
             torch.distributed.destroy_process_group()
