@@ -117,7 +117,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="seqx-soak-"))
-    subprocess.run(seqx_cmd_corpus(work), check=True)
+    subprocess.run(seqx_cmd_corpus(work), check=True, stdout=subprocess.DEVNULL)
     raw = work / "raw"
     subprocess.run(
         seqx_cmd("preprocess", "-s", "de", "-t", "en", "--trainpref", raw / "train",
