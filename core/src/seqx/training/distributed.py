@@ -8,10 +8,11 @@ rendezvous host). ``seqx train --nproc-per-node N`` starts torchrun itself.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,3 +165,23 @@ class DistributedModel(torch.nn.Module):
             return super().__getattr__(name)
         except AttributeError:
             return getattr(self.ddp.module, name)
+
+
+@contextlib.contextmanager
+def peers_lost(ranks: Ranks, last_checkpoint: Callable[[], str | None]) -> Iterator[None]:
+    """Under torch.distributed, a collective that fails because another rank died ends
+    this rank with a message (naming ``last_checkpoint()``) instead of a traceback."""
+    try:
+        yield
+    except (dist.DistError, RuntimeError) as exc:
+        text = str(exc)
+        lost = isinstance(exc, dist.DistError) or any(
+            word in text for word in ("Gloo", "gloo", "NCCL", "Connection closed", "peer")
+        )
+        if ranks.world_size == 1 or not lost:
+            raise
+        raise SeqxError(
+            f"rank {ranks.rank}: another training process stopped "
+            f"({text.splitlines()[0] if text else type(exc).__name__}); stopping too. "
+            f"The last checkpoint is {last_checkpoint() or 'not written yet'}"
+        ) from None

@@ -7,11 +7,14 @@ plugin would; only rank 0 logs. Each needs its package installed
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from seqx.errors import SeqxError
 from seqx.hookspecs import hookimpl
+from seqx.training.config import CommonConfig
 
 
 def _numbers(stats: dict[str, Any]) -> dict[str, float]:
@@ -70,3 +73,26 @@ class WandbLog:
 
     def close(self) -> None:
         self.run.finish()
+
+
+@contextlib.contextmanager
+def stat_loggers(
+    pm: Any, common: CommonConfig, run_config: dict[str, Any], save_dir: str | None
+) -> Iterator[None]:
+    """TensorBoard and W&B subscribers to ``seqx_log`` for the length of a run; ``save_dir``
+    is None on the ranks that do not log (all but rank 0)."""
+    loggers: list[Any] = []
+    if save_dir is not None:
+        if common.tensorboard_logdir:
+            loggers.append(TensorBoardLog(common.tensorboard_logdir))
+        if common.wandb_project:
+            name = os.path.basename(os.path.abspath(save_dir))
+            loggers.append(WandbLog(common.wandb_project, run_config, name))
+    for logger in loggers:
+        pm.register(logger)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            pm.unregister(logger)
+            logger.close()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterator
 from typing import Any, TextIO
 
 import torch
@@ -25,7 +23,8 @@ from seqx.training.config import (
     DistributedConfig,
     OptimizationConfig,
 )
-from seqx.training.distributed import all_reduce_sum, init_distributed
+from seqx.training.distributed import all_reduce_sum, init_distributed, peers_lost
+from seqx.training.loggers import stat_loggers
 from seqx.training.progress import Progress, default_format
 from seqx.training.setup import build_trainer, choose_components, setup_task
 from seqx.training.signals import StopRequest, TrainingInterrupted
@@ -307,25 +306,6 @@ class Run:
             self.stop.signal or signal.SIGTERM,
         )
 
-    @contextlib.contextmanager
-    def peers_lost(self) -> Iterator[None]:
-        """Under torch.distributed, a collective that fails because another rank died
-        ends this rank with a message instead of a traceback."""
-        try:
-            yield
-        except (torch.distributed.DistError, RuntimeError) as exc:
-            text = str(exc)
-            lost = isinstance(exc, torch.distributed.DistError) or any(
-                word in text for word in ("Gloo", "gloo", "NCCL", "Connection closed", "peer")
-            )
-            if self.ranks.world_size == 1 or not lost:
-                raise
-            raise SeqxError(
-                f"rank {self.ranks.rank}: another training process stopped "
-                f"({text.splitlines()[0] if text else type(exc).__name__}); stopping too. "
-                f"The last checkpoint is {self.trainer.last_checkpoint or 'not written yet'}"
-            ) from None
-
     def run(self) -> dict[str, Any]:
         self.checkpoints.write_config(self.run_config.to_json())
         state = self.checkpoints.restore(self.trainer)
@@ -334,7 +314,8 @@ class Run:
         if itr_state:
             epoch_itr.load_state_dict(itr_state)
         self.pm.hook.seqx_train_start(trainer=self.trainer)
-        with self.stat_loggers():
+        save_dir = self.checkpoints.save_dir if self.ranks.is_master else None
+        with stat_loggers(self.pm, self.common, self.run_config.to_dict(), save_dir):
             return self._train(epoch_itr)
 
     def close(self) -> None:
@@ -346,33 +327,11 @@ class Run:
             self.log_file.close()
             self.log_file = None
 
-    @contextlib.contextmanager
-    def stat_loggers(self) -> Iterator[None]:
-        """TensorBoard and W&B subscribers to seqx_log for the run (rank 0 only)."""
-        from seqx.training.loggers import TensorBoardLog, WandbLog
-
-        common = self.common
-        loggers: list[Any] = []
-        if self.ranks.is_master:
-            if common.tensorboard_logdir:
-                loggers.append(TensorBoardLog(common.tensorboard_logdir))
-            if common.wandb_project:
-                name = os.path.basename(os.path.abspath(self.checkpoints.save_dir))
-                loggers.append(WandbLog(common.wandb_project, self.run_config.to_dict(), name))
-        for logger in loggers:
-            self.pm.register(logger)
-        try:
-            yield
-        finally:
-            for logger in loggers:
-                self.pm.unregister(logger)
-                logger.close()
-
     def _train(self, epoch_itr: EpochBatchIterator) -> dict[str, Any]:
         opt = self.opt
         max_epoch = opt.max_epoch
         last_valid: dict[str, Any] | None = None
-        with self.stop, self.peers_lost():
+        with self.stop, peers_lost(self.ranks, lambda: self.trainer.last_checkpoint):
             while max_epoch <= 0 or epoch_itr.next_epoch_idx <= max_epoch:
                 if opt.max_update > 0 and self.trainer.num_updates >= opt.max_update:
                     break
