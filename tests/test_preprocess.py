@@ -265,3 +265,20 @@ def test_verify_opens_the_splits_of_a_folder_without_a_manifest(corpus, capsys):
     (dest / "valid.de-en.en.idx").write_bytes(bytes(raw))
     assert seqx("verify", str(dest)) == 1
     assert "valid.de-en.en.idx' is corrupted: sequence 0 has size -3" in capsys.readouterr().err
+
+
+def test_inputs_inside_destdir_are_never_removed(corpus, capsys):
+    dest = corpus / "bin"
+    dest.mkdir()
+    for split in ("train", "valid"):
+        for lang in ("de", "en"):  # named as fairseq's raw splits are
+            (dest / f"{split}.de-en.{lang}").write_bytes((corpus / f"{split}.{lang}").read_bytes())
+    args = ["preprocess", "-s", "de", "-t", "en", "--trainpref", str(dest / "train.de-en")]
+    args += ["--validpref", str(dest / "valid.de-en"), "--destdir", str(dest)]
+    for _ in range(2):  # the second run replaces the first's outputs, not the inputs
+        assert seqx(*args) == 0
+        assert (dest / "train.de-en.de").read_bytes() == (corpus / "train.de").read_bytes()
+        assert (dest / "train.de-en.de.bin").is_file()
+    assert seqx(*args, "--dataset-impl", "raw") == 1
+    assert "would overwrite this run's input 'train.de-en.de'" in capsys.readouterr().err
+    assert (dest / "valid.de-en.en").read_bytes() == (corpus / "valid.en").read_bytes()

@@ -52,15 +52,29 @@ def dictionary_records(dicts: dict[str, Dictionary]) -> dict[str, dict[str, Any]
     }
 
 
-def publish(folder: str, staging: str, names: list[str], manifest: dict[str, Any]) -> None:
+def publish(
+    folder: str, staging: str, names: list[str], manifest: dict[str, Any], keep: list[str]
+) -> None:
     """Replace ``folder``'s data by the files ``names`` of ``staging`` and ``manifest``
-    (completed with the files' sizes and checksums)."""
+    (completed with the files' sizes and checksums). The files ``keep`` (this run's
+    inputs, which may sit in the folder under a data file's name) are never removed."""
+    kept = {os.path.realpath(path) for path in keep}
+    clash = [n for n in names if os.path.realpath(os.path.join(folder, n)) in kept]
+    if clash:
+        raise SeqxError(
+            f"--destdir '{folder}' would overwrite this run's input '{clash[0]}'; give "
+            "another --destdir"
+        )
     manifest = {**manifest, "files": {n: file_record(os.path.join(staging, n)) for n in names}}
     marker = os.path.join(folder, INCOMPLETE)
     with open(marker, "w", encoding="utf-8") as f:
         f.write(f"seqx preprocess (pid {os.getpid()}) is replacing this folder's data\n")
     _fsync_dir(folder)
-    old = previous_outputs(folder)
+    old = {
+        name
+        for name in previous_outputs(folder)
+        if os.path.realpath(os.path.join(folder, name)) not in kept
+    }
     for name in [MANIFEST, *sorted(old - {MANIFEST})]:
         if name in old:
             os.remove(os.path.join(folder, name))

@@ -362,4 +362,6 @@ def _publish(
             for split, by_lang in report.splits.items()
         },
     }
-    publish(cfg.destdir, staging, list(dict.fromkeys(names)), manifest)
+    inputs = [lang_file(pref, lang) for _, pref, _ in _splits(cfg) for lang in langs]
+    inputs += [path for path in (cfg.srcdict, cfg.tgtdict) if path]
+    publish(cfg.destdir, staging, list(dict.fromkeys(names)), manifest, keep=inputs)
