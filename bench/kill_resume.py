@@ -56,7 +56,11 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="seqx-kill-"))
-    subprocess.run([sys.executable, "-m", "seqx.testing.corpus", str(work / "raw")], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "seqx.testing.corpus", str(work / "raw")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     raw = work / "raw"
     subprocess.run(
         seqx_cmd("preprocess", "-s", "de", "-t", "en", "--trainpref", raw / "train",
