@@ -25,18 +25,35 @@ def test_writes_fairseqs_exact_bytes(tmp_path):
         b"MMIDIDX\x00\x00"
         + struct.pack("<Q", 1)
         + struct.pack("<B", 8)  # uint16
-        + struct.pack("<QQ", 2, 1)
+        + struct.pack("<Q", 2)
         + np.array([3, 2], "<i4").tobytes()
         + np.array([0, 6], "<i8").tobytes()
-        + np.array([0], "<i8").tobytes()
     )
     assert (tmp_path / "x.idx").read_bytes() == expected
 
 
-def test_large_vocabulary_uses_int32(tmp_path):
+def test_reads_the_layout_of_seqx_0_1(tmp_path):
+    """seqx 0.1 wrote a document count after the sequence count and a document index."""
+    (tmp_path / "old.bin").write_bytes(np.array([5, 6, 2, 7, 2], "<u2").tobytes())
+    (tmp_path / "old.idx").write_bytes(
+        b"MMIDIDX\x00\x00"
+        + struct.pack("<QBQQ", 1, 8, 2, 1)
+        + np.array([3, 2], "<i4").tobytes()
+        + np.array([0, 6], "<i8").tobytes()
+        + np.array([0], "<i8").tobytes()
+    )
+    d = Dictionary()
+    for i in range(10):
+        d.add_symbol(f"w{i}")
+    ds = MMapFormat().load(str(tmp_path / "old"), d)
+    assert [ds[i].tolist() for i in range(len(ds))] == [[5, 6, 2], [7, 2]]
+
+
+def test_large_vocabulary_uses_uint32_as_fairseq_does(tmp_path):
     writer = MMapFormat().writer(str(tmp_path / "y"), vocab_size=70000)
     writer.add_item(np.array([69999, 2]))
     writer.finalize()
+    assert (tmp_path / "y.idx").read_bytes()[17] == 9  # uint32
     d = Dictionary()
     for i in range(70000):
         d.add_symbol(f"w{i}")
@@ -66,8 +83,8 @@ def _index_with(tmp_path, sizes, pointers):
     writer.add_item(np.array([7, 2]))
     writer.finalize()
     raw = bytearray((tmp_path / "c.idx").read_bytes())
-    raw[34:42] = np.array(sizes, "<i4").tobytes()
-    raw[42:58] = np.array(pointers, "<i8").tobytes()
+    raw[26:34] = np.array(sizes, "<i4").tobytes()
+    raw[34:50] = np.array(pointers, "<i8").tobytes()
     (tmp_path / "c.idx").write_bytes(bytes(raw))
     d = Dictionary()
     for i in range(10):

@@ -77,14 +77,17 @@ def write_manifest(folder: str, manifest: dict[str, Any]) -> None:
 
 def folder_format(path: str) -> str | None:
     """The ``--dataset-impl`` a folder was written with, as fairseq infers it: from the
-    manifest, else ``mmap`` when it holds ``.idx`` files, ``raw`` when it holds text
-    splits (``SPLIT.SRC-TGT.LANG``) and no index; None when it cannot tell."""
+    manifest, else from the magic of its ``.idx`` files (``mmap``, or ``cached`` for the
+    older TorchNet layout), ``raw`` when it holds text splits (``SPLIT.SRC-TGT.LANG``) and
+    no index; None when it cannot tell."""
     recorded = read_manifest(path).get("dataset_impl")
     if recorded:
         return str(recorded)
-    names = os.listdir(path)
-    if any(n.endswith(".idx") for n in names):
-        return "mmap"
+    names = sorted(os.listdir(path))
+    indexes = [n for n in names if n.endswith(".idx")]
+    if indexes:
+        with open(os.path.join(path, indexes[0]), "rb") as f:
+            return "cached" if f.read(8) == b"TNTIDX\x00\x00" else "mmap"
     if any(is_data_file(n) and n.startswith(SPLITS) and not n.endswith(".bin") for n in names):
         return "raw"
     return None

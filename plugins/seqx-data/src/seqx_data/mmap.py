@@ -1,4 +1,9 @@
-"""The ``mmap`` format: fairseq's memory-mapped ``.bin``/``.idx`` (see the README)."""
+"""The ``mmap`` format: fairseq's memory-mapped ``.bin``/``.idx`` (see the README).
+
+The index is written exactly as fairseq 0.12 writes it. Two layouts are read: fairseq's
+(header, sizes, pointers) and the one seqx 0.1 wrote, which added a document count to the
+header and a document index after the pointers; the file's length tells them apart.
+"""
 
 from __future__ import annotations
 
@@ -31,10 +36,12 @@ DTYPE_TO_CODE = {np.dtype(v): k for k, v in reversed(CODE_TO_DTYPE.items())}
 
 
 def best_fitting_dtype(vocab_size: int | None) -> type:
-    """The smallest dtype fairseq uses for a vocabulary of ``vocab_size``."""
+    """The dtype fairseq 0.12 chooses for a vocabulary of ``vocab_size``."""
     if vocab_size is None:
         return np.uint32
-    return np.uint16 if vocab_size < 65500 else np.int32
+    if vocab_size < 65500:
+        return np.uint16
+    return np.uint32 if vocab_size < 4294967295 else np.int64
 
 
 def index_file(prefix: str) -> str:
@@ -45,13 +52,18 @@ def data_file(prefix: str) -> str:
     return prefix + ".bin"
 
 
-def _read_index(path: str) -> tuple[np.dtype, np.ndarray, np.ndarray, np.ndarray]:
+HEADER = 26
+"""Bytes before the sizes in fairseq's layout: magic, version, dtype code, count."""
+
+
+def _read_index(path: str) -> tuple[np.dtype, np.ndarray, np.ndarray]:
+    """The dtype, sizes and pointers of the index at ``path`` (either layout)."""
     try:
         buffer = np.memmap(path, mode="r", order="C")
     except (OSError, ValueError) as exc:
         raise SeqxError(f"cannot read index '{path}': {exc}") from None
-    header = bytes(buffer[:34])
-    if len(header) < 34 or header[:9] != MAGIC:
+    header = bytes(buffer[:HEADER])
+    if len(header) < HEADER or header[:9] != MAGIC:
         raise SeqxError(
             f"'{path}' is not an mmap index (bad magic); was it written with another "
             "--dataset-impl?"
@@ -62,15 +74,29 @@ def _read_index(path: str) -> tuple[np.dtype, np.ndarray, np.ndarray, np.ndarray
     code = header[17]
     if code not in CODE_TO_DTYPE:
         raise SeqxError(f"'{path}': unknown dtype code {code}")
-    length, docs = struct.unpack("<QQ", header[18:34])
-    offset = 34
-    expected = offset + 4 * length + 8 * length + 8 * docs
-    if len(buffer) < expected:
-        raise SeqxError(f"'{path}' is truncated ({len(buffer)} of {expected} bytes)")
+    (length,) = struct.unpack("<Q", header[18:26])
+    offset = _sizes_offset(path, buffer, length)
     sizes = np.frombuffer(buffer, dtype=np.int32, count=length, offset=offset)
     pointers = np.frombuffer(buffer, dtype=np.int64, count=length, offset=offset + 4 * length)
-    doc_idx = np.frombuffer(buffer, dtype=np.int64, count=docs, offset=offset + 12 * length)
-    return np.dtype(CODE_TO_DTYPE[code]), sizes, pointers, doc_idx
+    return np.dtype(CODE_TO_DTYPE[code]), sizes, pointers
+
+
+def _sizes_offset(path: str, buffer: np.ndarray, length: int) -> int:
+    """Where the sizes start: right after fairseq's header, or after the document count
+    of seqx 0.1's layout (which ends with that many int64 document boundaries)."""
+    fairseq_end = HEADER + 12 * length
+    if len(buffer) == fairseq_end:
+        return HEADER
+    if len(buffer) >= HEADER + 8:
+        (docs,) = struct.unpack("<Q", bytes(buffer[HEADER : HEADER + 8]))
+        if len(buffer) == HEADER + 8 + 12 * length + 8 * docs:
+            return HEADER + 8
+    if len(buffer) < fairseq_end:
+        raise SeqxError(f"'{path}' is truncated ({len(buffer)} of {fairseq_end} bytes)")
+    raise SeqxError(
+        f"'{path}' is corrupted: {len(buffer)} bytes do not hold an index of {length} "
+        "sequences; run seqx preprocess again"
+    )
 
 
 def check_index(path: str, sizes: np.ndarray, pointers: np.ndarray, itemsize: int) -> int:
@@ -101,7 +127,7 @@ class MMapDataset:
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
-        self.dtype, sizes, self.pointers, self.doc_idx = _read_index(index_file(prefix))
+        self.dtype, sizes, self.pointers = _read_index(index_file(prefix))
         self.sizes = sizes.astype(np.int64)
         path = data_file(prefix)
         try:
@@ -155,7 +181,7 @@ class MMapWriter:
         self._sizes.append(np.fromiter((a.size for a in arrays), dtype=np.int32))
 
     def merge_file_(self, prefix: str) -> None:
-        dtype, sizes, _, _ = _read_index(index_file(prefix))
+        dtype, sizes, _ = _read_index(index_file(prefix))
         if dtype != self.dtype:
             raise SeqxError(f"cannot merge '{prefix}': dtype {dtype} differs from {self.dtype}")
         self._sizes.append(np.array(sizes, dtype=np.int32))
@@ -168,16 +194,13 @@ class MMapWriter:
         pointers = np.zeros(len(sizes), dtype=np.int64)
         if len(sizes) > 1:
             np.cumsum(sizes[:-1].astype(np.int64) * self.dtype.itemsize, out=pointers[1:])
-        doc_idx = np.array([0], dtype=np.int64)
         with open(index_file(self.prefix), "wb") as f:
             f.write(MAGIC)
             f.write(struct.pack("<Q", VERSION))
             f.write(struct.pack("<B", DTYPE_TO_CODE[self.dtype]))
             f.write(struct.pack("<Q", len(sizes)))
-            f.write(struct.pack("<Q", len(doc_idx)))
             f.write(sizes.astype(np.int32).tobytes(order="C"))
             f.write(pointers.tobytes(order="C"))
-            f.write(doc_idx.tobytes(order="C"))
 
 
 class MMapFormat(DatasetFormat):

@@ -11,6 +11,16 @@ def seqx_register(registry):
         help="Memory-mapped binary in fairseq's .bin/.idx layout.",
     )
     registry.dataset_format(
+        "lazy",
+        "seqx_data.indexed:LazyFormat",
+        help="fairseq's older TorchNet .bin/.idx layout, mapped.",
+    )
+    registry.dataset_format(
+        "cached",
+        "seqx_data.indexed:CachedFormat",
+        help="fairseq's older TorchNet .bin/.idx layout, read into memory.",
+    )
+    registry.dataset_format(
         "raw", "seqx_data.raw:RawFormat", help="Plain text, encoded when loaded."
     )
     registry.tokenizer("space", "seqx_data.space:SpaceTokenizer", help="Split on white space.")
