@@ -88,9 +88,9 @@ def _patch_index(prefix: Path, sizes: list[int] | None = None, pointers: list[in
     raw = bytearray(prefix.with_suffix(".idx").read_bytes())
     (n,) = struct.unpack("<Q", raw[18:26])
     if sizes is not None:
-        raw[34 : 34 + 4 * len(sizes)] = np.array(sizes, "<i4").tobytes()
+        raw[26 : 26 + 4 * len(sizes)] = np.array(sizes, "<i4").tobytes()
     if pointers is not None:
-        start = 34 + 4 * n
+        start = 26 + 4 * n
         raw[start : start + 8 * len(pointers)] = np.array(pointers, "<i8").tobytes()
     prefix.with_suffix(".idx").write_bytes(bytes(raw))
 

@@ -261,7 +261,7 @@ def test_verify_opens_the_splits_of_a_folder_without_a_manifest(corpus, capsys):
     assert seqx("verify", str(dest)) == 0
     assert "4 splits opened; no checksums recorded" in capsys.readouterr().out
     raw = bytearray((dest / "valid.de-en.en.idx").read_bytes())
-    raw[34:38] = (-3).to_bytes(4, "little", signed=True)
+    raw[26:30] = (-3).to_bytes(4, "little", signed=True)
     (dest / "valid.de-en.en.idx").write_bytes(bytes(raw))
     assert seqx("verify", str(dest)) == 1
     assert "valid.de-en.en.idx' is corrupted: sequence 0 has size -3" in capsys.readouterr().err

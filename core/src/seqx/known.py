@@ -40,7 +40,7 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "lr_scheduler": ("fixed", "inverse_sqrt"),
     },
     "seqx-data": {
-        "dataset_format": ("raw", "mmap"),
+        "dataset_format": ("raw", "mmap", "lazy", "cached"),
         "tokenizer": ("space", "moses"),
         "bpe": ("sentencepiece",),
     },

@@ -34,7 +34,7 @@ def _read_all(prefix: str) -> None:
         return
     for i in range(len(ds)):
         assert len(ds[i]) == ds.sizes[i]
-        assert int(ds[i].max(initial=0)) < len(DICT)
+        assert int(np.asarray(ds[i]).max(initial=0)) < len(DICT)
 
 
 @settings(max_examples=200, deadline=2000)
