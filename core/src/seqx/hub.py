@@ -16,9 +16,8 @@ import torch
 from seqx.checkpoint import (
     check_dictionaries,
     load_model_weights,
-    load_state,
+    read_checkpoint,
     run_config_of,
-    upgrade,
 )
 from seqx.checkpoint.configs import missing_component
 from seqx.config.resolve import RunConfig
@@ -68,7 +67,7 @@ def load_model_ensemble(
     task: Task | None = None
     run_config: RunConfig | None = None
     for path in paths:
-        state = upgrade(load_state(path), pm, path)
+        state = read_checkpoint(path, pm)
         cfg = run_config_of(state, registry, path)
         model_cls = registry.get("model", _recorded_name(cfg, "model", path)).load()
         if expect is not None:

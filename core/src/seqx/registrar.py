@@ -146,3 +146,9 @@ class Registrar:
     def command(self, name: str, target: Any, *, help: str = "") -> Entry:
         """Register a ``seqx NAME`` subcommand: a click command, loaded when run."""
         return self.add("command", name, target, help=help)
+
+    def fairseq_adapter(self, model: str, target: Any, *, help: str = "") -> Entry:
+        """Register how seqx model ``model`` maps onto fairseq's checkpoints: a
+        :class:`seqx.compat.fairseq.adapter.FairseqAdapter` subclass, loaded when a fairseq
+        checkpoint of one of its archs is imported or a ``model`` checkpoint is exported."""
+        return self.add("fairseq_adapter", model, target, help=help)

@@ -36,6 +36,7 @@ KINDS: tuple[str, ...] = (
     "bpe",
     "scorer",
     "command",
+    "fairseq_adapter",
 )
 """Every kind of component a plugin may register."""
 
@@ -51,6 +52,7 @@ KIND_TITLES: dict[str, str] = {
     "bpe": "subword model",
     "scorer": "scorer",
     "command": "command",
+    "fairseq_adapter": "fairseq checkpoint adapter",
 }
 """How each kind is named in help text."""
 

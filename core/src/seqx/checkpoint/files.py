@@ -108,6 +108,10 @@ def copy_atomic(src: str, dst: str) -> None:
     atomic_write(dst, write)
 
 
+class PickledObjectsError(SeqxError):
+    """A checkpoint holds pickled Python objects, which ``weights_only`` loading refuses."""
+
+
 _ZIP = b"PK\x03\x04"  # torch.save's format
 _PICKLE = b"\x80"  # a pickle's first opcode (PROTO): torch's legacy format, or pickle.dump
 
@@ -121,7 +125,7 @@ def _load_error(path: str, exc: Exception) -> SeqxError:
     if head.startswith(_PICKLE) and not objects and "Unsupported operand" in text:
         objects = True  # a pickle written by pickle.dump, not torch.save
     if objects and (head.startswith((_ZIP, _PICKLE))):
-        return SeqxError(
+        return PickledObjectsError(
             f"checkpoint '{path}' holds pickled Python objects, which seqx does not load "
             "(they could run code); only tensors and plain data are accepted"
         )

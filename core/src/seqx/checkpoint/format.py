@@ -18,7 +18,8 @@ A checkpoint (format version :data:`FORMAT_VERSION`) is a dict with:
     each dictionary's size, fingerprint and file (:mod:`seqx.checkpoint.dictionaries`);
 ``trainer``
     the training loop's state: updates, epoch, iterator position, best metric,
-    patience, RNG states, running sums.
+    patience, RNG states, running sums (absent in a checkpoint imported from another
+    toolkit, which records where it came from under ``imported``).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def build_state(
     model: dict[str, Any],
     optimizer: dict[str, Any],
     lr_scheduler: dict[str, Any],
-    trainer: dict[str, Any],
+    trainer: dict[str, Any] | None,
     ema: dict[str, Any] | None = None,
     dictionaries: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
@@ -56,7 +57,7 @@ def build_state(
         **({"ema": ema} if ema is not None else {}),
         "optimizer": optimizer,
         "lr_scheduler": lr_scheduler,
-        "trainer": trainer,
+        **({"trainer": trainer} if trainer is not None else {}),
         **({"dictionaries": dictionaries} if dictionaries is not None else {}),
     }
 

@@ -70,6 +70,16 @@ def make_param(spec: FieldSpec, default: Any) -> click.Parameter:
             default=None,
             help=help_text,
         )
+    if spec.const is not None:  # a value is optional: the flag alone gives ``const``
+        help_text = f"{help_text}  [alone: {format_value(spec.const)}]"
+        return click.Option(
+            [spec.flag, *spec.aliases, spec.name],
+            type=FieldType(spec.type),
+            default=None,
+            is_flag=False,
+            flag_value=spec.const,
+            help=help_text,
+        )
     return click.Option(
         [spec.flag, *spec.aliases, spec.name],
         type=FieldType(spec.type),

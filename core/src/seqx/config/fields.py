@@ -39,6 +39,9 @@ class FieldSpec:
     """Given as a positional argument (``DATA``), not a flag: ``metadata={"positional": True}``."""
     range: Range | None = None
     """The allowed values of a numeric field: ``Annotated[int, Range(ge=1)]``."""
+    const: Any = None
+    """The value of a flag given without one (fairseq's ``nargs="?"`` flags, such as
+    ``--remove-bpe``): ``metadata={"const": "subword_nmt"}``."""
 
     @property
     def flag(self) -> str:
@@ -121,6 +124,7 @@ def _config_fields(cls: Any) -> tuple[FieldSpec, ...]:
                 aliases=aliases,
                 positional=positional,
                 range=range_of(extras.get(f.name)),
+                const=f.metadata.get("const"),
             )
         )
     return tuple(out)

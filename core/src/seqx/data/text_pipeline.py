@@ -60,9 +60,10 @@ class TextPipeline:
             out = self.bpe.encode_lines(out)
         return out
 
-    def decode(self, x: str) -> str:
-        """Model text back to raw text."""
-        if self.bpe is not None:
+    def decode(self, x: str, subwords_undone: bool = False) -> str:
+        """Model text back to raw text (``subwords_undone``: ``--post-process`` has
+        already joined the subwords, so only the tokenizer is undone)."""
+        if self.bpe is not None and not subwords_undone:
             x = self.bpe.decode(x)
         if self.tokenizer is not None:
             x = self.tokenizer.decode(x)

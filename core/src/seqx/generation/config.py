@@ -76,10 +76,12 @@ class DecodingConfig:
 class PostProcessConfig:
     """Undoing subwords in the output lines (seqx generate and interactive)."""
 
-    remove_bpe: str | None = None
-    """Undo subwords in H and T lines: 'sentencepiece', '@@ ', ... (alias of --post-process)."""
-    post_process: str | None = None
-    """Undo subwords in H and T lines: 'sentencepiece', '@@ ', ..."""
+    remove_bpe: str | None = field(default=None, metadata={"const": "subword_nmt"})
+    """Undo subwords in S, T, H and D lines: 'subword_nmt' (alone), 'sentencepiece', '@@ ',
+    ... (alias of --post-process)."""
+    post_process: str | None = field(default=None, metadata={"const": "subword_nmt"})
+    """Undo subwords in S, T, H and D lines: 'subword_nmt' (alone), 'sentencepiece',
+    'wordpiece', 'letter', '@@ ', ..."""
 
     @property
     def symbol(self) -> str | None:

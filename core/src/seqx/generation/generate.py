@@ -54,22 +54,24 @@ class _Printer:
         src = src[src.ne(src_dict.pad())]
         target = sample["target"][i]
         target = target[target.ne(tgt_dict.pad())]
-        target_str = tgt_dict.string(target, post, escape_unk=True)
-        target_text = self.pipeline.decode(tgt_dict.string(target, None))
-        if out is not None:
-            print(f"S-{sid}\t{src_dict.string(src, post)}", file=out)
+        pipeline = self.pipeline
+
+        def decode(x: str) -> str:
+            return pipeline.decode(x, subwords_undone=post is not None)
+
+        target_str = decode(tgt_dict.string(target, post, escape_unk=True))
+        if out is not None:  # as fairseq 0.12: S and T detokenized too
+            print(f"S-{sid}\t{decode(src_dict.string(src, post))}", file=out)
             print(f"T-{sid}\t{target_str}", file=out)
         for j, hypo in enumerate(hypos):
-            lines, hypo_str, detok = hypothesis_lines(
-                sid, hypo, tgt_dict, post, self.pipeline.decode
-            )
+            lines, hypo_str, detok = hypothesis_lines(sid, hypo, tgt_dict, post, decode)
             if out is not None:
                 print("\n".join(lines), file=out)
             if j == 0 and self.scorer is not None:
-                if self.scorer.uses_detokenized:
-                    self.scorer.add_string(target_text, detok)
-                else:
-                    self.scorer.add_string(target_str, hypo_str)
+                if self.scorer.uses_detokenized or post is not None:
+                    self.scorer.add_string(target_str, detok)
+                else:  # fairseq compares the token ids
+                    self.scorer.add_string(tgt_dict.string(target, None, escape_unk=True), hypo_str)
         return len(hypos[0]["tokens"]) if hypos else 0
 
 

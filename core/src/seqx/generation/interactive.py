@@ -86,6 +86,10 @@ def interactive(
     target = folder_pipeline(pm.registry, cfg.data, task.cfg.target_lang)
     generator = SequenceGenerator(tgt_dict, gen)
     post = post_process.symbol
+
+    def decode(x: str) -> str:
+        return target.decode(x, subwords_undone=post is not None)
+
     batch_size = cfg.batch_size or cfg.buffer_size
     max_src = min(task.cfg.max_source_positions, *[m.max_positions()[0] or 10**9 for m in models])
     next_id = 0
@@ -108,7 +112,7 @@ def interactive(
             for i, sid in enumerate(batch["id"].tolist()):
                 shown = [f"S-{sid}\t{encoded[sid - next_id]}"]
                 for hypo in hypos[i]:
-                    shown += hypothesis_lines(sid, hypo, tgt_dict, post, target.decode)[0]
+                    shown += hypothesis_lines(sid, hypo, tgt_dict, post, decode)[0]
                 results[sid] = shown
         for sid in sorted(results):
             print("\n".join(results[sid]), file=out, flush=True)

@@ -8,7 +8,8 @@ from typing import Any
 
 import torch
 
-from seqx.checkpoint.files import load_state, save_state
+from seqx.checkpoint.files import save_state
+from seqx.checkpoint.reader import read_checkpoint
 from seqx.errors import SeqxError
 from seqx.training.checkpoint_policy import EPOCH_NAME, UPDATE_NAME
 
@@ -41,15 +42,16 @@ def average_checkpoints(paths: list[str]) -> dict[str, Any]:
     """The state of ``paths[0]`` with every model tensor averaged over ``paths``.
 
     Floating-point tensors are averaged in float64 and cast back; other tensors
-    (counts, indices) are taken from ``paths[0]``. Every file is loaded safely.
+    (counts, indices) are taken from ``paths[0]``. Every file is loaded safely (fairseq's
+    checkpoints are imported, so the average is a seqx checkpoint).
     """
     if not paths:
         raise SeqxError("give the checkpoints to average")
-    first = load_state(paths[0])
+    first = read_checkpoint(paths[0], upgrade_format=False)
     sums: dict[str, torch.Tensor] = {}
     keys = list(first["model"])
     for path in paths:
-        state = first if path == paths[0] else load_state(path)
+        state = first if path == paths[0] else read_checkpoint(path, upgrade_format=False)
         model = state["model"]
         if list(model) != keys:
             missing = sorted(set(keys) ^ set(model))[:3]

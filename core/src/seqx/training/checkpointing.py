@@ -206,6 +206,12 @@ class Checkpointing:
             self._start_afresh(trainer)
             return None
         state = trainer.load_model_weights(path, self.arch)
+        if "trainer" not in state:
+            raise SeqxError(
+                f"'{path}' was imported from {(state.get('imported') or {}).get('from')} and "
+                "holds no seqx training state to resume; start from its weights with "
+                f"--finetune-from-model {path} (and another --save-dir)"
+            )
         trainer.load_checkpoint(
             state,
             path,

@@ -20,7 +20,7 @@ from seqx.checkpoint import (
     check_dictionaries,
     dictionary_records,
     load_model_weights,
-    load_state,
+    read_checkpoint,
 )
 from seqx.criterions.criterion import Criterion
 from seqx.devices import is_out_of_memory, move_to
@@ -300,7 +300,7 @@ class Trainer:
 
     def load_model_weights(self, path: str, arch: str | None = None) -> dict[str, Any]:
         """Load only the model weights of checkpoint ``path``; returns the whole state."""
-        state = load_state(path)
+        state = read_checkpoint(path)
         check_dictionaries(path, state, self.task)
         weights = load_model_weights(self.model, state, path, arch=arch)
         self.precision.load_weights(self.optimizer, [weights[n] for n in self._param_names()])

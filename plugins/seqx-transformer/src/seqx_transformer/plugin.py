@@ -13,3 +13,8 @@ def seqx_register(registry):
         help="Transformer encoder-decoder (Vaswani et al., 2017).",
     )
     registry.archs("transformer", ARCHS)
+    registry.fairseq_adapter(
+        "transformer",
+        "seqx_transformer.fairseq:TransformerAdapter",
+        help="Imports and exports fairseq's transformer checkpoints.",
+    )

@@ -1,0 +1,1 @@
+"""Compatibility with other toolkits' files and names."""
