@@ -36,13 +36,16 @@ class SacrebleuScorer(Scorer):
 
 
 class TokenizedBleuScorer(SacrebleuScorer):
-    """fairseq's default ``bleu``: BLEU-4 of the (post-processed) token strings as they are."""
+    """fairseq's default ``bleu``: BLEU-4 of the (post-processed) token strings as they are,
+    unsmoothed (an n-gram order without a match gives 0, as fairseq's own counter does)."""
 
     uses_detokenized = False
 
     def _bleu(self) -> Any:
         sacrebleu = _sacrebleu()
-        return sacrebleu.corpus_bleu(self.preds, [self.refs], tokenize="none", force=True)
+        return sacrebleu.corpus_bleu(
+            self.preds, [self.refs], tokenize="none", force=True, smooth_method="none"
+        )
 
     def result_string(self) -> str:
         b = self._bleu()

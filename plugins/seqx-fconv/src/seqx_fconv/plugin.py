@@ -13,3 +13,8 @@ def seqx_register(registry):
         help="Convolutional sequence to sequence (Gehring et al., 2017; fairseq's FConvModel).",
     )
     registry.archs("fconv", ARCHS)
+    registry.fairseq_adapter(
+        "fconv",
+        "seqx_fconv.fairseq:FConvAdapter",
+        help="Imports and exports fairseq's fconv checkpoints.",
+    )

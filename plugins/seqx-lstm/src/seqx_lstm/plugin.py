@@ -20,3 +20,13 @@ def seqx_register(registry):
         help="LSTM language model (fairseq's LSTMLanguageModel).",
     )
     registry.archs("lstm_lm", LM_ARCHS)
+    registry.fairseq_adapter(
+        "lstm",
+        "seqx_lstm.fairseq:LSTMAdapter",
+        help="Imports and exports fairseq's lstm checkpoints.",
+    )
+    registry.fairseq_adapter(
+        "lstm_lm",
+        "seqx_lstm.fairseq:LSTMLanguageModelAdapter",
+        help="Imports and exports fairseq's lstm_lm checkpoints.",
+    )

@@ -10,6 +10,7 @@ fine-tunes (``--finetune-from-model``), and ``seqx convert`` writes it to a file
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from seqx.checkpoint.format import build_state
@@ -36,22 +37,33 @@ def read_fairseq_checkpoint(path: str, registry: Registry) -> dict[str, Any]:
     """Read fairseq checkpoint ``path`` (through the allow-list) as a seqx checkpoint."""
     try:
         raw = load_fairseq(path)
-    except Exception as exc:  # refused class, damaged file: what torch said, plainly
+    except Exception as exc:  # a refused class, a damaged file
         raise SeqxError(
             f"checkpoint '{path}' looks like fairseq's but cannot be read safely "
-            f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); only "
-            "checkpoints fairseq-train writes are imported"
+            f"({_refusal(exc)}); only checkpoints fairseq-train writes are imported"
         ) from None
     if not isinstance(raw, dict) or not isinstance(raw.get("model"), dict):
         raise SeqxError(f"'{path}' is not a fairseq checkpoint (no model state)")
     return import_state(raw, registry, path)
 
 
+def _refusal(exc: Exception) -> str:
+    """What torch's restricted unpickler refused, without its advice to turn it off."""
+    text = str(exc)
+    found = re.search(r"(?:unsupported GLOBAL|Unsupported global: GLOBAL) ([\w.]+)", text)
+    if found:
+        return f"it holds {found.group(1)}, which is not on the allow-list and was not run"
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else type(exc).__name__
+
+
 def import_state(raw: dict[str, Any], registry: Registry, path: str) -> dict[str, Any]:
     """A seqx checkpoint from fairseq checkpoint ``raw`` (plain data, read from ``path``)."""
     sections = option_sections(raw, path)
     arch = arch_of(sections["model"])
-    entry, adapter, model_config = _model(sections["model"], arch, registry, path)
+    criterion_name = (sections.get("criterion") or {}).get("_name")
+    model_options = {"criterion": criterion_name, **sections["model"]}
+    entry, adapter, model_config = _model(model_options, arch, registry, path)
     task = _task(sections["task"], registry, path)
     criterion = _criterion(sections.get("criterion") or {}, registry, path)
     dataset = sections.get("dataset") or {}

@@ -1,0 +1,151 @@
+"""Checkpoints fairseq-train wrote decode in seqx to fairseq's own output: the same S, T,
+H and D lines and the same score line, scores equal up to float32 rounding."""
+
+import os
+import pickle
+import zipfile
+
+import pytest
+import torch
+
+from seqx.checkpoint import read_checkpoint
+from seqx.compat.fairseq.pickles import load_fairseq
+from seqx.testing.cli import run_seqx
+
+
+def assert_same_output(ours: str, theirs: str) -> None:
+    """fairseq-generate/-interactive lines: text equal, scores within float32 rounding."""
+    a, b = ours.strip().splitlines(), theirs.strip().splitlines()
+    assert len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        fx, fy = x.split("\t"), y.split("\t")
+        assert fx[0] == fy[0], (x, y)
+        if fx[0][:2] in ("H-", "D-"):
+            assert fx[2] == fy[2], (x, y)
+            assert float(fx[1]) == pytest.approx(float(fy[1]), abs=2e-6), (x, y)
+        elif fx[0][:2] == "P-":
+            px, py = map(float, fx[1].split()), map(float, fy[1].split())
+            assert all(abs(p - q) <= 1.5e-4 for p, q in zip(px, py, strict=True)), (x, y)
+        elif fx[0][:2] == "W-":
+            assert fx[2] == fy[2]
+        else:
+            assert x == y
+
+
+def _generate(fairseq_dir, checkpoint, data="data-bin", *extra):
+    return run_seqx(
+        "generate", fairseq_dir / data, "--path", fairseq_dir / checkpoint,
+        "--gen-subset", "test", "--beam", "5", "--batch-size", "16", *extra,
+    ).stdout  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "checkpoint, expected",
+    [
+        ("transformer.pt", "transformer.generate.txt"),
+        ("transformer.omegaconf.pt", "transformer.generate.txt"),
+        ("lstm.pt", "lstm.generate.txt"),
+        ("lstm.args.pt", "lstm.generate.txt"),
+        ("fconv.pt", "fconv.generate.txt"),
+    ],
+)
+def test_generate_matches_fairseq_generate(fairseq_dir, checkpoint, expected):
+    ours = _generate(fairseq_dir, checkpoint)
+    assert_same_output(ours, (fairseq_dir / expected).read_text())
+
+
+def test_generate_with_remove_bpe_and_nbest_on_a_lazy_folder(fairseq_dir):
+    ours = _generate(fairseq_dir, "transformer.pt", "data-bin-lazy", "--remove-bpe", "--nbest", "2")
+    assert "@@" not in ours
+    assert_same_output(ours, (fairseq_dir / "transformer.generate-lazy.txt").read_text())
+
+
+def test_eval_lm_matches_fairseq_eval_lm(fairseq_dir):
+    proc = run_seqx(
+        "eval-lm", fairseq_dir / "lm-bin", "--path", fairseq_dir / "lstm_lm.pt",
+        "--gen-subset", "test", "--tokens-per-sample", "64", "--max-tokens", "512",
+    )  # fmt: skip
+    theirs = (fairseq_dir / "lstm_lm.eval-lm.txt").read_text().splitlines()
+    assert theirs[0].split(" in ")[0] in proc.stdout  # Evaluated 484 tokens
+    assert theirs[1] in proc.stdout  # Loss (base 2): 5.6464, Perplexity: 50.09
+
+
+def test_every_layout_imports_to_the_same_weights(fairseq_dir):
+    new = read_checkpoint(str(fairseq_dir / "transformer.pt"))
+    old = read_checkpoint(str(fairseq_dir / "transformer.omegaconf.pt"))
+    assert new["config"]["model"] == old["config"]["model"]
+    assert new["model"].keys() == old["model"].keys()
+    assert all(torch.equal(new["model"][k], old["model"][k]) for k in new["model"])
+    legacy = fairseq_dir / "lstm.args.pt"
+    assert not zipfile.is_zipfile(legacy)  # torch's format before 1.6
+    a, b = read_checkpoint(str(fairseq_dir / "lstm.pt")), read_checkpoint(str(legacy))
+    assert a["config"]["model"] == b["config"]["model"]
+    assert a["config"]["model"]["_arch"] == "lstm" and a["imported"]["num_updates"] == 300
+
+
+class _Payload:
+    def __reduce__(self):
+        return (os.system, ("touch ran-from-the-pickle",))
+
+
+def test_a_checkpoint_with_any_other_class_is_refused_and_nothing_runs(
+    fairseq_dir, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    state = torch.load(fairseq_dir / "lstm.pt", weights_only=False)  # trusted fixture
+    state["extra_state"]["hook"] = _Payload()
+    torch.save(state, tmp_path / "evil.pt")
+    with pytest.raises(pickle.UnpicklingError):
+        load_fairseq(str(tmp_path / "evil.pt"))
+    proc = run_seqx(
+        "generate", fairseq_dir / "data-bin", "--path", tmp_path / "evil.pt", check=False
+    )
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "cannot be read safely" in proc.stderr and "system" in proc.stderr
+    assert not (tmp_path / "ran-from-the-pickle").exists()
+
+
+def _plain_copy(fairseq_dir, tmp_path, **model_options):
+    """lstm.pt as plain data (no pickled objects) with some model options changed."""
+    state = load_fairseq(str(fairseq_dir / "lstm.pt"))
+    state["cfg"]["model"].update(model_options)
+    torch.save(state, tmp_path / "changed.pt")
+    return tmp_path / "changed.pt"
+
+
+def test_an_arch_seqx_lacks_is_named_with_what_imports(fairseq_dir, tmp_path):
+    path = _plain_copy(fairseq_dir, tmp_path, arch="bart_large")
+    proc = run_seqx("generate", fairseq_dir / "data-bin", "--path", path, check=False)
+    assert proc.returncode == 1
+    assert "is a 'bart_large' model, which no installed plugin provides" in proc.stderr
+    assert "lstm_wiseman_iwslt_de_en" in proc.stderr and "transformer_iwslt_de_en" in proc.stderr
+
+
+def test_an_option_seqx_lacks_is_refused_by_name(fairseq_dir, tmp_path):
+    state = load_fairseq(str(fairseq_dir / "transformer.pt"))
+    state["cfg"]["model"]["no_cross_attention"] = True
+    torch.save(state, tmp_path / "changed.pt")
+    proc = run_seqx(
+        "generate", fairseq_dir / "data-bin", "--path", tmp_path / "changed.pt", check=False
+    )
+    assert proc.returncode == 1
+    assert "was trained with --no-cross-attention True" in proc.stderr
+
+
+def test_an_imported_checkpoint_fine_tunes_but_does_not_resume(fairseq_dir, tmp_path):
+    common = (
+        "train", fairseq_dir / "data-bin", "--arch", "lstm", "--encoder-embed-dim", "64",
+        "--encoder-hidden-size", "64", "--decoder-embed-dim", "64", "--decoder-hidden-size",
+        "64", "--decoder-out-embed-dim", "64", "--encoder-bidirectional", "--optimizer",
+        "adam", "--lr", "0.001", "--max-tokens", "1500", "--max-update", "2",
+        "--num-workers", "0", "--log-format", "simple", "--no-save",
+    )  # fmt: skip
+    proc = run_seqx(
+        *common, "--save-dir", tmp_path / "a", "--finetune-from-model", fairseq_dir / "lstm.pt"
+    )
+    assert "loaded the model weights of" in proc.stderr
+    proc = run_seqx(
+        *common, "--save-dir", tmp_path / "b", "--restore-file", fairseq_dir / "lstm.pt",
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "--finetune-from-model" in proc.stderr
