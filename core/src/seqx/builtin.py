@@ -91,6 +91,11 @@ def _commands(registry: Registrar) -> None:
     )
     registry.command("train", "seqx.cli.train:train", help="Train a model.")
     registry.command(
+        "convert",
+        "seqx.cli.convert:convert",
+        help="Convert a checkpoint: fairseq's to seqx's, seqx's to fairseq's or CTranslate2's.",
+    )
+    registry.command(
         "plugins", "seqx.cli.plugins:plugins", help="List installed plugins and what they register."
     )
     registry.command("plugin", "seqx.cli.plugin_new:plugin", help="Author plugins (plugin new).")

@@ -175,6 +175,8 @@ class Checkpointing:
     ) -> dict[str, Any]:
         """The checkpoint of this point of the run."""
         parts = trainer.checkpoint_parts()
+        if self.cfg.no_save_optimizer_state:
+            parts["optimizer"] = {}
         parts["trainer"].update(
             {
                 "epoch": epoch_itr.epoch,

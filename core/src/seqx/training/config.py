@@ -125,6 +125,9 @@ class CheckpointConfig:
     """Write only checkpoint_last.pt and checkpoint_best.pt."""
     no_last_checkpoints: bool = False
     """Do not write checkpoint_last.pt."""
+    no_save_optimizer_state: bool = False
+    """Leave the optimizer state out of checkpoints (smaller files); resuming from one
+    starts a fresh optimizer, as --reset-optimizer does."""
     keep_last_epochs: int = -1
     """Keep only the last N epoch checkpoints (-1: all)."""
     save_interval_updates: Annotated[int, Range(ge=0)] = 0

@@ -318,7 +318,7 @@ class Trainer:
         (read from ``path``, model weights already loaded), less what the ``reset_*``
         flags exclude."""
         trainer = state["trainer"]
-        if not reset_optimizer:
+        if not reset_optimizer and state["optimizer"]:  # empty: --no-save-optimizer-state
             try:
                 self.optimizer.load_state_dict(state["optimizer"])
             except (ValueError, KeyError, RuntimeError) as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import torch
 from torch import Tensor
 
 from seqx.compat.fairseq.adapter import FairseqAdapter
@@ -45,7 +46,12 @@ class FConvAdapter(FairseqAdapter):
     def export_weights(
         self, weights: Mapping[str, Tensor], config: Mapping[str, Any]
     ) -> dict[str, Tensor]:
-        return {_renamed(k, _SEQX, _FAIRSEQ): v for k, v in weights.items()}
+        out: dict[str, Tensor] = {}
+        for key, tensor in weights.items():
+            if key.startswith("decoder.") and "decoder.version" not in out:
+                out["decoder.version"] = torch.tensor([2.0])  # fairseq's decoder buffer
+            out[_renamed(key, _SEQX, _FAIRSEQ)] = tensor
+        return out
 
 
 def _renamed(key: str, old: tuple[str, ...], new: tuple[str, ...]) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from seqx.compat.fairseq.adapter import FairseqAdapter
+from seqx.errors import SeqxError
 
 
 class LSTMAdapter(FairseqAdapter):
@@ -23,10 +24,27 @@ class LSTMAdapter(FairseqAdapter):
         return value
 
     def export_options(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        layers = (config.get("encoder_layers"), config.get("decoder_layers"))
+        if self.fairseq_model == "lstm" and layers[0] != layers[1]:
+            raise SeqxError(
+                f"this LSTM has --encoder-layers {layers[0]} and --decoder-layers {layers[1]}; "
+                "fairseq's LSTM needs them equal, so it cannot be written for fairseq"
+            )
         out = super().export_options(config)
         if out.get("adaptive_softmax_cutoff") is None:
             out.pop("adaptive_softmax_cutoff", None)
         return out
+
+    def export_value(self, name: str, value: Any, config: Mapping[str, Any]) -> Any:
+        """seqx's None ("as --dropout", "as the embedding") spelled out: fairseq reads
+        a None it finds as a value."""
+        if value is not None:
+            return value
+        if name.endswith(("_dropout_in", "_dropout_out")):
+            return config["dropout"]
+        if name.endswith("_hidden_size"):
+            return config[name.replace("_hidden_size", "_embed_dim")]
+        return value
 
 
 class LSTMLanguageModelAdapter(LSTMAdapter):

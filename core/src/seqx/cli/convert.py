@@ -1,0 +1,53 @@
+"""``seqx convert CHECKPOINT OUTPUT``: between seqx's checkpoints and fairseq's."""
+
+from __future__ import annotations
+
+import click
+
+FORMATS = ("seqx", "fairseq", "ctranslate2")
+"""What ``--to`` writes."""
+
+
+@click.command()
+@click.argument("checkpoint")
+@click.argument("output")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(FORMATS),
+    default="seqx",
+    show_default=True,
+    help="seqx: a native seqx checkpoint; fairseq: a checkpoint fairseq-generate and "
+    "from_pretrained load; ctranslate2: a CTranslate2 model folder (Transformers; needs "
+    "pip install ctranslate2).",
+)
+def convert(checkpoint: str, output: str, to: str) -> None:
+    """Write CHECKPOINT (seqx's or one fairseq-train wrote) as OUTPUT in another format.
+
+    A fairseq checkpoint is read through an allow-list (nothing in it runs); the model
+    plugin that provides its arch maps its options and weights.
+    """
+    from seqx.checkpoint import read_checkpoint, save_state
+    from seqx.plugins import get_plugin_manager
+
+    pm = get_plugin_manager()
+    state = read_checkpoint(checkpoint, pm)
+    model = state["config"]["model"]
+    provider = (state.get("components") or {}).get("model") or {}
+    if to == "seqx":
+        save_state(state, output)
+    elif to == "fairseq":
+        from seqx.compat.fairseq.exports import export_state
+
+        save_state(export_state(state, pm.registry, checkpoint), output)
+    else:
+        from seqx.compat.ctranslate2 import export_ctranslate2
+
+        export_ctranslate2(state, pm.registry, checkpoint, output)
+    source = " (imported from fairseq)" if "imported" in state else ""
+    by = f"{provider.get('distribution')} {provider.get('version') or ''}".strip()
+    click.echo(
+        f"wrote {output}: a {to} {'model' if to == 'ctranslate2' else 'checkpoint'} of "
+        f"model '{model['_name']}' (--arch {model.get('_arch') or model['_name']}), "
+        f"provided by {by or 'an unknown plugin'}{source}"
+    )
