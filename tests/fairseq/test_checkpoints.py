@@ -149,3 +149,36 @@ def test_an_imported_checkpoint_fine_tunes_but_does_not_resume(fairseq_dir, tmp_
         check=False,
     )  # fmt: skip
     assert proc.returncode == 1 and "--finetune-from-model" in proc.stderr
+
+
+def test_interactive_with_moses_and_subword_nmt_matches_fairseq_interactive(fairseq_dir, tmp_path):
+    """The command fairseq-interactive ran, with its flags as they were."""
+    import shutil
+
+    model = tmp_path / "model"
+    model.mkdir()
+    shutil.copy(fairseq_dir / "transformer.pt", model / "model.pt")
+    for name in ("data-bin/dict.en.txt", "data-bin/dict.de.txt", "bpecodes"):
+        shutil.copy(fairseq_dir / name, model)
+    ours = run_seqx(
+        "interactive", "--path", model / "model.pt", model, "--beam", "5",
+        "--source-lang", "en", "--target-lang", "de", "--tokenizer", "moses",
+        "--bpe", "subword_nmt", "--bpe-codes", model / "bpecodes",
+        "--input", fairseq_dir / "text" / "raw-test.en",
+    ).stdout  # fmt: skip
+    assert_same_output(ours, (fairseq_dir / "transformer.interactive.txt").read_text())
+
+
+def test_model_overrides_must_be_a_dict_of_known_options(fairseq_dir):
+    def run(value):
+        return run_seqx(
+            "generate", fairseq_dir / "data-bin", "--path", fairseq_dir / "lstm.pt",
+            "--model-overrides", value, "--quiet", check=False,
+        )  # fmt: skip
+
+    proc = run("{'max_source_positions': 5")
+    assert proc.returncode == 1 and "is not a Python dict" in proc.stderr
+    proc = run("{'no_such_option': 1}")
+    assert proc.returncode == 1 and "'no_such_option' is not an option of" in proc.stderr
+    proc = run("{'max_source_positions': 5}")  # every test sentence is longer
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr

@@ -7,7 +7,7 @@ formats and rebuilds each model with the installed component's config class.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,12 +50,14 @@ def load_model_ensemble(
     dataset_format: str | None = None,
     use_ema: bool = False,
     expect: Callable[[type, str | None, str], None] | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Loaded:
     """Load one model per checkpoint; the task is set up from the first (with ``data``).
 
     ``use_ema`` loads the moving average of the weights that ``--ema-decay`` kept;
     ``expect(model class, task name, path)`` may refuse a checkpoint's model before
-    anything else is read.
+    anything else is read; ``overrides`` (``--model-overrides``) replaces options of each
+    checkpoint's task and model.
     """
     if pm is None:
         from seqx.plugins import get_plugin_manager
@@ -67,7 +69,7 @@ def load_model_ensemble(
     task: Task | None = None
     run_config: RunConfig | None = None
     for path in paths:
-        state = read_checkpoint(path, pm)
+        state = override(read_checkpoint(path, pm), overrides or {}, path)
         cfg = run_config_of(state, registry, path)
         model_cls = registry.get("model", _recorded_name(cfg, "model", path)).load()
         if expect is not None:
@@ -85,6 +87,22 @@ def load_model_ensemble(
         states.append(state)
     assert task is not None and run_config is not None
     return Loaded(models, task, run_config, states)
+
+
+def override(state: dict[str, Any], overrides: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """``state`` with options of its task and model replaced by ``overrides``."""
+    config = state.get("config") or {}
+    for key, value in overrides.items():
+        owners = [s for s in ("task", "model") if key in (config.get(s) or {})]
+        if not owners or key.startswith("_"):
+            task, model = (config.get(s) or {} for s in ("task", "model"))
+            raise SeqxError(
+                f"--model-overrides: '{key}' is not an option of checkpoint '{path}''s task "
+                f"'{task.get('_name')}' or model '{model.get('_name')}'"
+            )
+        for section in owners:
+            config[section][key] = value
+    return state
 
 
 def _recorded_name(cfg: RunConfig, section: str, path: str) -> str:

@@ -20,10 +20,12 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "transformer_wmt_en_de_big",
             "transformer_wmt_en_de_big_t2t",
         ),
+        "fairseq_adapter": ("transformer",),
     },
     "seqx-lstm": {
         "model": ("lstm", "lstm_lm"),
         "arch": ("lstm", "lstm_wiseman_iwslt_de_en", "lstm_luong_wmt_en_de", "lstm_lm"),
+        "fairseq_adapter": ("lstm", "lstm_lm"),
     },
     "seqx-fconv": {
         "model": ("fconv",),
@@ -34,6 +36,7 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "fconv_wmt_en_de",
             "fconv_wmt_en_fr",
         ),
+        "fairseq_adapter": ("fconv",),
     },
     "seqx-optim": {
         "optimizer": ("adam", "sgd", "nag"),
@@ -42,7 +45,7 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "seqx-data": {
         "dataset_format": ("raw", "mmap", "lazy", "cached"),
         "tokenizer": ("space", "moses"),
-        "bpe": ("sentencepiece",),
+        "bpe": ("sentencepiece", "subword_nmt"),
     },
 }
 """Distribution name -> kind -> the names it registers."""

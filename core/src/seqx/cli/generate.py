@@ -12,6 +12,10 @@ GENERATE_SECTIONS: tuple[Section, ...] = (
     Section("post_process", config="seqx.generation.config:PostProcessConfig", title="Output"),
     Section("scoring", kind="scorer", flag="--scoring", default="bleu"),
     Section("dataset_format", kind="dataset_format", flag="--dataset-impl"),
+    Section(
+        "tokenizer", kind="tokenizer", flag="--tokenizer", title="Text (default: the data folder's)"
+    ),
+    Section("bpe", kind="bpe", flag="--bpe", title="Subwords (default: the data folder's)"),
 )
 
 
@@ -38,6 +42,8 @@ def _generate(run_config: RunConfig, config_file: str | None) -> None:
         scorer,
         pm,
         dataset_format=run_config.sections["dataset_format"].name,
+        tokenizer=run_config.sections["tokenizer"],
+        bpe=run_config.sections["bpe"],
     )
 
 

@@ -11,6 +11,10 @@ INTERACTIVE_SECTIONS: tuple[Section, ...] = (
     Section("generation", config="seqx.generation.config:GenerationConfig", title="Search"),
     Section("post_process", config="seqx.generation.config:PostProcessConfig", title="Output"),
     Section("dataset_format", kind="dataset_format", flag="--dataset-impl"),
+    Section(
+        "tokenizer", kind="tokenizer", flag="--tokenizer", title="Text (default: the data folder's)"
+    ),
+    Section("bpe", kind="bpe", flag="--bpe", title="Subwords (default: the data folder's)"),
 )
 
 
@@ -31,6 +35,8 @@ def _interactive(run_config: RunConfig, config_file: str | None) -> None:
         run_config.section(PostProcessConfig, "post_process"),
         get_plugin_manager(),
         dataset_format=run_config.sections["dataset_format"].name,
+        tokenizer=run_config.sections["tokenizer"],
+        bpe=run_config.sections["bpe"],
     )
 
 

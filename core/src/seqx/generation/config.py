@@ -70,6 +70,13 @@ class DecodingConfig:
     their inputs at each call. Faster; the results change a little."""
     seed: int = 1
     """Random seed (for sampling)."""
+    source_lang: str | None = field(default=None, metadata={"aliases": ("-s",)})
+    """Source language (default: the checkpoint's)."""
+    target_lang: str | None = field(default=None, metadata={"aliases": ("-t",)})
+    """Target language (default: the checkpoint's)."""
+    model_overrides: str = "{}"
+    """Options of the checkpoints' task and model to override, as a Python dict literal:
+    "{'max_source_positions': 2048}"."""
 
 
 @dataclass(kw_only=True)

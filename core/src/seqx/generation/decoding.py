@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from seqx.errors import SeqxError
 from seqx.generation.config import DecodingConfig
@@ -40,10 +40,30 @@ def load_for_decoding(
         dataset_format=dataset_format,
         use_ema=cfg.use_ema,
         expect=lambda model_cls, task, path: _expect(command, model_cls, task, path),
+        overrides=model_overrides(cfg),
     )
     for model in loaded.models:
         convert_for_decoding(model, device, amp=cfg.amp, int8=cfg.int8)
     return device, loaded
+
+
+def model_overrides(cfg: DecodingConfig) -> dict[str, Any]:
+    """``--model-overrides`` as a dict, with ``-s``/``-t`` when given."""
+    import ast
+
+    try:
+        out = ast.literal_eval(cfg.model_overrides)
+    except (ValueError, SyntaxError):
+        out = None
+    if not isinstance(out, dict) or not all(isinstance(k, str) for k in out):
+        raise SeqxError(
+            f"--model-overrides {cfg.model_overrides!r} is not a Python dict of option names "
+            "to values, such as \"{'max_source_positions': 2048}\""
+        )
+    for key, value in (("source_lang", cfg.source_lang), ("target_lang", cfg.target_lang)):
+        if value is not None:
+            out[key] = value
+    return out
 
 
 def _expect(command: str, model_cls: type, task: str | None, path: str) -> None:

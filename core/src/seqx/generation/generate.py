@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
-from seqx.data.folder import folder_pipeline
+from seqx.config.resolve import SectionConfig
 from seqx.data.text_pipeline import TextPipeline
 from seqx.devices import autocast, move_to
 from seqx.errors import SeqxError
@@ -21,6 +21,7 @@ from seqx.generation.config import (
 )
 from seqx.generation.decoding import encoder_decoder_models, load_for_decoding
 from seqx.generation.parallel import fork_available, map_in_workers
+from seqx.generation.pipelines import decoding_pipelines
 from seqx.generation.sequence_generator import SequenceGenerator
 from seqx.generation.text import hypothesis_lines
 from seqx.models.base_model import BaseModel
@@ -115,13 +116,16 @@ def generate(
     dataset_format: str | None = None,
     out: TextIO | None = None,
     log: TextIO | None = None,
+    tokenizer: SectionConfig | None = None,
+    bpe: SectionConfig | None = None,
 ) -> dict[str, Any]:
-    """Translate ``cfg.gen_subset``; print fairseq's lines; return speed and score."""
+    """Translate ``cfg.gen_subset``; print fairseq's lines; return speed and score.
+    ``tokenizer``/``bpe`` (``--tokenizer``/``--bpe``) replace the data folder's."""
     log = log or sys.stderr
     device, loaded = load_for_decoding(decoding, cfg.data, pm, dataset_format, "generate")
     task, models = loaded.task, encoder_decoder_models(loaded, "generate")
     itr = _batches(task, models, cfg, decoding.seed)
-    pipeline = folder_pipeline(pm.registry, cfg.data, task.cfg.target_lang)
+    pipeline = decoding_pipelines(pm.registry, cfg.data, task, tokenizer, bpe)[1]
     generator = SequenceGenerator(task.target_dictionary, gen)
 
     def decode(sample: dict[str, Any]) -> Any:
@@ -155,15 +159,23 @@ def generate(
         "sentences_per_second": rate,
     }
     if scorer is not None and sentences:
-        line = f"Generate {cfg.gen_subset} with beam={gen.beam}: {scorer.result_string()}"
-        if results:
-            with open(results, "a", encoding="utf-8") as f:
-                print(line, file=f)
-            print(line, file=log)
-        else:
-            print(line, file=out or sys.stdout)
+        _print_score(f"Generate {cfg.gen_subset} with beam={gen.beam}: ", scorer, results, out, log)
         result["score"] = scorer.score()
     return result
+
+
+def _print_score(
+    head: str, scorer: Scorer, results: str | None, out: TextIO | None, log: TextIO
+) -> None:
+    """The score line: on standard output, or appended to ``--results-path``'s file and
+    logged."""
+    line = head + scorer.result_string()
+    if results:
+        with open(results, "a", encoding="utf-8") as f:
+            print(line, file=f)
+        print(line, file=log)
+    else:
+        print(line, file=out or sys.stdout)
 
 
 def _decoded(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from seqx.data.folder import folder_pipeline
+from seqx.config.resolve import SectionConfig
 from seqx.data.language_pair_dataset import collate
 from seqx.data.lines import iter_lines, stream_lines, text_lines
 from seqx.devices import autocast, move_to
@@ -18,6 +19,7 @@ from seqx.generation.config import (
     PostProcessConfig,
 )
 from seqx.generation.decoding import encoder_decoder_models, load_for_decoding
+from seqx.generation.pipelines import decoding_pipelines
 from seqx.generation.sequence_generator import SequenceGenerator
 from seqx.generation.text import hypothesis_lines
 from seqx.plugins import PluginManager
@@ -75,15 +77,18 @@ def interactive(
     dataset_format: str | None = None,
     stdin: TextIO | None = None,
     out: TextIO | None = None,
+    tokenizer: SectionConfig | None = None,
+    bpe: SectionConfig | None = None,
 ) -> None:
-    """Translate every input line; print S, H, D and P lines per line, in order."""
+    """Translate every input line; print fairseq-interactive's S, W, H, D and P lines per
+    line, in order. ``tokenizer``/``bpe`` (``--tokenizer``/``--bpe``) replace the data
+    folder's."""
     out = out or sys.stdout
     lines = _input(cfg, stdin)
     device, loaded = load_for_decoding(decoding, cfg.data, pm, dataset_format, "interactive")
     task, models = loaded.task, encoder_decoder_models(loaded, "interactive")
     src_dict, tgt_dict = task.source_dictionary, task.target_dictionary
-    source = folder_pipeline(pm.registry, cfg.data, task.cfg.source_lang)
-    target = folder_pipeline(pm.registry, cfg.data, task.cfg.target_lang)
+    source, target = decoding_pipelines(pm.registry, cfg.data, task, tokenizer, bpe)
     generator = SequenceGenerator(tgt_dict, gen)
     post = post_process.symbol
 
@@ -107,10 +112,16 @@ def interactive(
                 left_pad_source=task.cfg.left_pad_source,
             )
             batch = move_to(batch, device)
+            started = time.perf_counter()
             with autocast(device, decoding.amp):
                 hypos = task.inference_step(generator, models, batch)
+            seconds = (time.perf_counter() - started) / len(hypos)
             for i, sid in enumerate(batch["id"].tolist()):
-                shown = [f"S-{sid}\t{encoded[sid - next_id]}"]
+                src = batch["net_input"]["src_tokens"][i]
+                shown = [
+                    f"S-{sid}\t{src_dict.string(src[src.ne(src_dict.pad())], post)}",
+                    f"W-{sid}\t{seconds:.3f}\tseconds",
+                ]
                 for hypo in hypos[i]:
                     shown += hypothesis_lines(sid, hypo, tgt_dict, post, decode)[0]
                 results[sid] = shown

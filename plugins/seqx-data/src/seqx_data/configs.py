@@ -32,3 +32,13 @@ class SentencepieceConfig:
     """Model type when seqx preprocess learns a model."""
     sentencepiece_character_coverage: float = 1.0
     """Share of characters the learned model covers (1.0 for small alphabets)."""
+
+
+@dataclass(kw_only=True)
+class SubwordNMTConfig:
+    """Options of subword-nmt's BPE."""
+
+    bpe_codes: str | None = None
+    """Path to subword-nmt's codes file (seqx preprocess learns one when not given)."""
+    bpe_separator: str = "@@"
+    """The mark of a unit that does not end a word."""

@@ -36,3 +36,9 @@ def seqx_register(registry):
         config="seqx_data.configs:SentencepieceConfig",
         help="SentencePiece subwords (learned by seqx preprocess, or given).",
     )
+    registry.bpe(
+        "subword_nmt",
+        "seqx_data.subword_nmt_bpe:SubwordNMTBPE",
+        config="seqx_data.configs:SubwordNMTConfig",
+        help="Subword-nmt BPE codes (--bpe-codes; learned by seqx preprocess, or given).",
+    )
