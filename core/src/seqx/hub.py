@@ -138,3 +138,78 @@ def _setup_task(
     task_cls = registry.get("task", _recorded_name(cfg, "task", path)).load()
     task: Task = task_cls.setup_task(task_cfg, dataset_format=fmt)
     return task
+
+
+MODEL_FOLDER_FILES = {
+    "bpecodes": "bpe_codes",
+    "code": "bpe_codes",
+    "sentencepiece.bpe.model": "sentencepiece_model",
+}
+"""Files of a fairseq model folder that ``from_pretrained`` hands to the subword model."""
+
+
+def from_pretrained(
+    model_name_or_path: str,
+    checkpoint_file: str = "model.pt",
+    data_name_or_path: str = ".",
+    **kwargs: Any,
+) -> Any:
+    """fairseq's ``from_pretrained``: the checkpoint(s) ``checkpoint_file`` (``a.pt:b.pt``
+    for an ensemble) of model folder ``model_name_or_path``, with the dictionaries of
+    ``data_name_or_path`` (relative to the folder when it starts with ``.``), as a
+    :class:`~seqx.hub_interface.GeneratorHubInterface`.
+
+    ``kwargs``: ``tokenizer="moses"``, ``bpe="subword_nmt"`` or ``"sentencepiece"`` with
+    their options (``bpe_codes``; a ``bpecodes`` or ``sentencepiece.bpe.model`` file in the
+    folder is found), ``source_lang``/``target_lang``, and options of the checkpoints'
+    task and model to override. fairseq's names of released models (``transformer.wmt19
+    .en-de``) download archives; seqx loads local folders only.
+    """
+    import os
+
+    from seqx.generation.pipelines import decoding_pipelines
+    from seqx.hub_interface import GeneratorHubInterface
+    from seqx.plugins import get_plugin_manager
+
+    folder = model_name_or_path
+    if not os.path.isdir(folder):
+        raise SeqxError(
+            f"'{folder}' is not a model folder: give the local folder holding "
+            f"{checkpoint_file} (seqx does not download fairseq's released models)"
+        )
+    pm = get_plugin_manager()
+    data = data_name_or_path
+    if data.startswith("."):
+        data = os.path.abspath(os.path.join(folder, data))
+    for name, option in MODEL_FOLDER_FILES.items():
+        if os.path.exists(os.path.join(folder, name)):
+            kwargs.setdefault(option, os.path.join(folder, name))
+    text = {kind: _text_component(pm, kind, kwargs) for kind in ("tokenizer", "bpe")}
+    for option in set(MODEL_FOLDER_FILES.values()):
+        kwargs.pop(option, None)  # found in the folder, not asked for
+    paths = [os.path.join(folder, f) for f in checkpoint_file.split(os.pathsep)]
+    loaded = load_model_ensemble(paths, data=data, pm=pm, overrides=kwargs)
+    source, target = decoding_pipelines(pm.registry, data, loaded.task, **text)
+    return GeneratorHubInterface(loaded, source, target)
+
+
+def _text_component(pm: PluginManager, kind: str, kwargs: dict[str, Any]) -> Any:
+    """The ``tokenizer``/``bpe`` named in ``kwargs``, its config from ``kwargs`` (the
+    options it takes are removed from ``kwargs``)."""
+    from seqx.config.fields import config_fields
+    from seqx.config.resolve import SectionConfig
+
+    name = kwargs.pop(kind, None)
+    if name is None:
+        return None
+    entry = pm.registry.get(kind, name)
+    cls = entry.load_config()
+    if cls is None:
+        return SectionConfig(name, None)
+    fields = {f.name for f in config_fields(cls)}
+    given = {k: kwargs.pop(k) for k in list(kwargs) if k in fields and k not in _LANGS}
+    given.update({k: kwargs[k] for k in _LANGS if k in fields and k in kwargs})
+    return SectionConfig(name, cls(**given))
+
+
+_LANGS = ("source_lang", "target_lang")

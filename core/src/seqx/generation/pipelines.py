@@ -22,10 +22,15 @@ def decoding_pipelines(
     tokenizer: SectionConfig | None = None,
     bpe: SectionConfig | None = None,
 ) -> tuple[TextPipeline, TextPipeline]:
-    """(source pipeline, target pipeline) of a translation task on ``data``."""
-    langs = {"source_lang": task.cfg.source_lang, "target_lang": task.cfg.target_lang}
-    source = folder_pipeline(registry, data, langs["source_lang"])
-    target = folder_pipeline(registry, data, langs["target_lang"])
+    """(source pipeline, target pipeline) of ``task`` on ``data`` (one language model
+    pipeline twice for a task without languages)."""
+    langs = {
+        f.name: getattr(task.cfg, f.name)
+        for f in dataclasses.fields(task.cfg)
+        if f.name in LANGUAGE_FIELDS
+    }
+    source = folder_pipeline(registry, data, langs.get("source_lang") or "")
+    target = folder_pipeline(registry, data, langs.get("target_lang") or "")
     for kind, chosen in (("tokenizer", tokenizer), ("bpe", bpe)):
         if chosen is None or chosen.name is None:
             continue

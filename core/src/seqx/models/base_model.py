@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import torch
 from torch import Tensor, nn
 
+from seqx.errors import SeqxError
 from seqx.models.decoder import Decoder
 from seqx.models.encoder import Encoder
 
@@ -29,6 +30,28 @@ class BaseModel(nn.Module):
     def build_model(cls, cfg: Any, task: Task) -> BaseModel:
         """Build a model from its config dataclass ``cfg`` and the ``task``."""
         raise NotImplementedError(f"{cls.__name__} must implement build_model(cfg, task)")
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        model_name_or_path: str,
+        checkpoint_file: str = "model.pt",
+        data_name_or_path: str = ".",
+        **kwargs: Any,
+    ) -> Any:
+        """fairseq's ``Model.from_pretrained``: :func:`seqx.hub.from_pretrained`, refusing
+        a checkpoint of another model."""
+        from seqx.hub import from_pretrained
+
+        hub = from_pretrained(model_name_or_path, checkpoint_file, data_name_or_path, **kwargs)
+        for model in hub.models:
+            if not isinstance(model, cls):
+                raise SeqxError(
+                    f"{checkpoint_file} in '{model_name_or_path}' holds a "
+                    f"{type(model).__name__}, not a {cls.__name__}; load it with "
+                    "seqx.hub.from_pretrained"
+                )
+        return hub
 
     def get_normalized_probs(
         self, net_output: tuple[Tensor, Any], log_probs: bool, sample: Any = None

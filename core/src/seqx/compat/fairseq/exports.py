@@ -30,7 +30,7 @@ def export_state(state: dict[str, Any], registry: Registry, path: str) -> dict[s
     """The fairseq checkpoint of seqx checkpoint ``state`` (read from ``path``)."""
     config = state.get("config") or {}
     model = dict(config.get("model") or {})
-    name = model.get("_name")
+    name = str(model.get("_name"))
     if ("fairseq_adapter", name) not in registry:
         raise SeqxError(
             f"'{path}' holds a '{name}' model, whose plugin registers no fairseq adapter; "
