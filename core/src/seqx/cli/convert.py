@@ -21,7 +21,21 @@ FORMATS = ("seqx", "fairseq", "ctranslate2")
     "from_pretrained load; ctranslate2: a CTranslate2 model folder (Transformers; needs "
     "pip install ctranslate2).",
 )
-def convert(checkpoint: str, output: str, to: str) -> None:
+@click.option(
+    "--data",
+    default=None,
+    help="ctranslate2: the data folder whose dictionaries become the vocabularies "
+    "(default: the one the model was trained on).",
+)
+@click.option(
+    "--quantization",
+    type=click.Choice(["int8", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16"]),
+    default=None,
+    help="ctranslate2: store the weights quantized.",
+)
+def convert(
+    checkpoint: str, output: str, to: str, data: str | None, quantization: str | None
+) -> None:
     """Write CHECKPOINT (seqx's or one fairseq-train wrote) as OUTPUT in another format.
 
     A fairseq checkpoint is read through an allow-list (nothing in it runs); the model
@@ -43,7 +57,7 @@ def convert(checkpoint: str, output: str, to: str) -> None:
     else:
         from seqx.compat.ctranslate2 import export_ctranslate2
 
-        export_ctranslate2(state, pm.registry, checkpoint, output)
+        export_ctranslate2(state, pm.registry, checkpoint, output, data, quantization)
     source = " (imported from fairseq)" if "imported" in state else ""
     by = f"{provider.get('distribution')} {provider.get('version') or ''}".strip()
     click.echo(
