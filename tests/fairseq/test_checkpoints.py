@@ -182,3 +182,21 @@ def test_model_overrides_must_be_a_dict_of_known_options(fairseq_dir):
     assert proc.returncode == 1 and "'no_such_option' is not an option of" in proc.stderr
     proc = run("{'max_source_positions': 5}")  # every test sentence is longer
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
+
+
+def test_fp16_and_bf16_decode_close_to_float32(fairseq_dir):
+    theirs = {
+        line.split("\t")[0]: line.split("\t")[2]
+        for line in (fairseq_dir / "transformer.generate.txt").read_text().splitlines()
+        if line.startswith("H-")
+    }
+    for flag in ("--fp16", "--bf16"):
+        ours = _generate(fairseq_dir, "transformer.pt", "data-bin", flag)
+        hypos = [line.split("\t") for line in ours.splitlines() if line.startswith("H-")]
+        assert len(hypos) == 40
+        assert sum(h[2] == theirs[h[0]] for h in hypos) >= 30, flag
+    proc = run_seqx(
+        "generate", fairseq_dir / "data-bin", "--path", fairseq_dir / "lstm.pt", "--fp16",
+        "--int8", check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "choose one of --fp16, --int8" in proc.stderr

@@ -65,6 +65,10 @@ class DecodingConfig:
     """Use the CPU even when CUDA is available."""
     amp: bool = False
     """Compute in mixed precision: bfloat16 on CPU, float16 on CUDA."""
+    fp16: bool = False
+    """Cast the models to float16 (fairseq's --fp16; for CUDA: on CPU it is slow)."""
+    bf16: bool = False
+    """Cast the models to bfloat16 (fairseq's --bf16)."""
     int8: bool = False
     """On CPU, multiply in int8: linear layers' weights quantized once per output channel,
     their inputs at each call. Faster; the results change a little."""

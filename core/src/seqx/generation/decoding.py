@@ -42,9 +42,25 @@ def load_for_decoding(
         expect=lambda model_cls, task, path: _expect(command, model_cls, task, path),
         overrides=model_overrides(cfg),
     )
+    dtype = _half_dtype(cfg)
     for model in loaded.models:
         convert_for_decoding(model, device, amp=cfg.amp, int8=cfg.int8)
+        if dtype is not None:
+            model.to(dtype)
     return device, loaded
+
+
+def _half_dtype(cfg: DecodingConfig) -> torch.dtype | None:
+    """The dtype --fp16/--bf16 cast the models to (None: they stay float32)."""
+    import torch
+
+    chosen = [flag for flag, on in (("--fp16", cfg.fp16), ("--bf16", cfg.bf16)) if on]
+    if not chosen:
+        return None
+    others = [flag for flag, on in (("--amp", cfg.amp), ("--int8", cfg.int8)) if on]
+    if len(chosen) > 1 or others:
+        raise SeqxError(f"choose one of {', '.join(chosen + others)}: each sets the precision")
+    return torch.float16 if cfg.fp16 else torch.bfloat16
 
 
 def model_overrides(cfg: DecodingConfig) -> dict[str, Any]:
