@@ -3,6 +3,7 @@ H and D lines and the same score line, scores equal up to float32 rounding."""
 
 import os
 import pickle
+import shutil
 import zipfile
 
 import pytest
@@ -153,8 +154,6 @@ def test_an_imported_checkpoint_fine_tunes_but_does_not_resume(fairseq_dir, tmp_
 
 def test_interactive_with_moses_and_subword_nmt_matches_fairseq_interactive(fairseq_dir, tmp_path):
     """The command fairseq-interactive ran, with its flags as they were."""
-    import shutil
-
     model = tmp_path / "model"
     model.mkdir()
     shutil.copy(fairseq_dir / "transformer.pt", model / "model.pt")
@@ -200,3 +199,33 @@ def test_fp16_and_bf16_decode_close_to_float32(fairseq_dir):
         "--int8", check=False,
     )  # fmt: skip
     assert proc.returncode == 1 and "choose one of --fp16, --int8" in proc.stderr
+
+
+def test_broken_files_and_other_dictionaries_are_named(fairseq_dir, tmp_path):
+    data = (fairseq_dir / "transformer.pt").read_bytes()
+    (tmp_path / "truncated.pt").write_bytes(data[: len(data) // 2])
+    (tmp_path / "notes.pt").write_text("not a checkpoint\n")
+
+    def generate(path, folder="data-bin"):
+        return run_seqx("generate", fairseq_dir / folder, "--path", path, check=False)
+
+    proc = generate(tmp_path / "truncated.pt")
+    assert proc.returncode == 1 and "is truncated or corrupted" in proc.stderr
+    proc = generate(tmp_path / "notes.pt")
+    assert proc.returncode == 1 and "is not a checkpoint" in proc.stderr
+    # a folder whose dictionaries are other than the model's: by size, as fairseq
+    # checkpoints record no dictionary ...
+    mixed = tmp_path / "mixed"
+    shutil.copytree(fairseq_dir / "data-bin", mixed)
+    shutil.copy(fairseq_dir / "lm-bin" / "dict.txt", mixed / "dict.de.txt")
+    proc = run_seqx("generate", mixed, "--path", fairseq_dir / "lstm.pt", check=False)
+    assert proc.returncode == 1 and "dictionary of 624 symbols" in proc.stderr
+    # ... and by content once seqx convert --data recorded them
+    run_seqx(
+        "convert", fairseq_dir / "lstm.pt", tmp_path / "lstm.pt", "--data", fairseq_dir / "data-bin"
+    )
+    lines = (fairseq_dir / "data-bin" / "dict.de.txt").read_text().splitlines()
+    lines[10], lines[11] = lines[11], lines[10]
+    (mixed / "dict.de.txt").write_text("\n".join(lines) + "\n")
+    proc = run_seqx("generate", mixed, "--path", tmp_path / "lstm.pt", check=False)
+    assert proc.returncode == 1 and "another target dictionary" in proc.stderr

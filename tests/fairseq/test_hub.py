@@ -63,3 +63,18 @@ def test_language_model_scores_and_clear_errors(fairseq_dir, tmp_path):
         hub.translate("First Citizen")
     with pytest.raises(SeqxError, match="is not a model folder"):
         from_pretrained(str(tmp_path / "missing"))
+
+
+def test_a_seqx_checkpoint_loads_the_same_way(fairseq_dir, tmp_path):
+    folder = tmp_path / "seqx-model"
+    folder.mkdir()
+    shutil.copy(fairseq_dir / "export" / "transformer.seqx.pt", folder / "checkpoint_best.pt")
+    hub = from_pretrained(
+        str(folder), "checkpoint_best.pt", str(fairseq_dir / "data-bin"), source_lang="en"
+    )
+    sources = (fairseq_dir / "text" / "test.en").read_text().splitlines()
+    lines = (fairseq_dir / "export" / "transformer.fairseq-generate.txt").read_text()
+    expected = {
+        int(f[0][2:]): f[2] for f in (x.split("\t") for x in lines.splitlines()) if f[0][:2] == "H-"
+    }
+    assert hub.translate(sources, beam=5) == [expected[i] for i in range(len(sources))]

@@ -24,8 +24,10 @@ FORMATS = ("seqx", "fairseq", "ctranslate2")
 @click.option(
     "--data",
     default=None,
-    help="ctranslate2: the data folder whose dictionaries become the vocabularies "
-    "(default: the one the model was trained on).",
+    help="The data folder of the model's dictionaries: the model is loaded on it (its "
+    "dictionaries must fit) and a seqx checkpoint records their fingerprints, so later "
+    "loads on another folder are refused; ctranslate2: the vocabularies (default: the "
+    "folder the model was trained on).",
 )
 @click.option(
     "--quantization",
@@ -46,6 +48,8 @@ def convert(
 
     pm = get_plugin_manager()
     state = read_checkpoint(checkpoint, pm)
+    if data is not None:
+        state["dictionaries"] = _checked_dictionaries(checkpoint, data)
     model = state["config"]["model"]
     provider = (state.get("components") or {}).get("model") or {}
     if to == "seqx":
@@ -65,3 +69,12 @@ def convert(
         f"model '{model['_name']}' (--arch {model.get('_arch') or model['_name']}), "
         f"provided by {by or 'an unknown plugin'}{source}"
     )
+
+
+def _checked_dictionaries(checkpoint: str, data: str) -> dict[str, object]:
+    """The records of ``data``'s dictionaries, once the checkpoint's model loaded on them."""
+    from seqx.checkpoint import dictionary_records
+    from seqx.hub import load_model_ensemble
+
+    loaded = load_model_ensemble([checkpoint], data=data)
+    return dictionary_records(loaded.task)
