@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 FORMATS = ("seqx", "fairseq", "ctranslate2")
@@ -71,7 +73,7 @@ def convert(
     )
 
 
-def _checked_dictionaries(checkpoint: str, data: str) -> dict[str, object]:
+def _checked_dictionaries(checkpoint: str, data: str) -> dict[str, dict[str, Any]]:
     """The records of ``data``'s dictionaries, once the checkpoint's model loaded on them."""
     from seqx.checkpoint import dictionary_records
     from seqx.hub import load_model_ensemble
