@@ -34,8 +34,11 @@ TEXTY = st.lists(
 ).map(b"".join)
 
 
+_FILES = tempfile.TemporaryDirectory()  # removed when the module's tests are done
+
+
 def _file(data: bytes, name: str = "f") -> str:
-    folder = tempfile.mkdtemp()
+    folder = tempfile.mkdtemp(dir=_FILES.name)
     path = os.path.join(folder, name)
     with open(path, "wb") as f:
         f.write(data)

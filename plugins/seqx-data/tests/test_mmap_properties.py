@@ -40,7 +40,11 @@ def _read_all(prefix: str) -> None:
 @settings(max_examples=200, deadline=2000)
 @given(data=st.data())
 def test_damaged_index_or_data(data):
-    prefix = _sound(tempfile.mkdtemp())
+    with tempfile.TemporaryDirectory() as folder:
+        _damage_and_read(data, _sound(folder))
+
+
+def _damage_and_read(data, prefix):
     which = data.draw(st.sampled_from([".idx", ".bin"]))
     with open(prefix + which, "rb") as f:
         raw = bytearray(f.read())
@@ -56,7 +60,11 @@ def test_damaged_index_or_data(data):
 @settings(max_examples=100, deadline=2000)
 @given(st.binary(max_size=120), st.binary(max_size=40))
 def test_arbitrary_files(index, data):
-    prefix = os.path.join(tempfile.mkdtemp(), "y")
+    with tempfile.TemporaryDirectory() as folder:
+        _write_and_read(os.path.join(folder, "y"), index, data)
+
+
+def _write_and_read(prefix, index, data):
     with open(prefix + ".idx", "wb") as f:
         f.write(b"MMIDIDX\x00\x00" + index if index[:1] == b"\x01" else index)
     with open(prefix + ".bin", "wb") as f:
