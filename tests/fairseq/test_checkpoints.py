@@ -152,13 +152,9 @@ def test_an_imported_checkpoint_fine_tunes_but_does_not_resume(fairseq_dir, tmp_
     assert proc.returncode == 1 and "--finetune-from-model" in proc.stderr
 
 
-def test_interactive_with_moses_and_subword_nmt_matches_fairseq_interactive(fairseq_dir, tmp_path):
+def test_interactive_with_moses_and_subword_nmt_matches_fairseq_interactive(fairseq_dir, model_dir):
     """The command fairseq-interactive ran, with its flags as they were."""
-    model = tmp_path / "model"
-    model.mkdir()
-    shutil.copy(fairseq_dir / "transformer.pt", model / "model.pt")
-    for name in ("data-bin/dict.en.txt", "data-bin/dict.de.txt", "bpecodes"):
-        shutil.copy(fairseq_dir / name, model)
+    model = model_dir
     ours = run_seqx(
         "interactive", "--path", model / "model.pt", model, "--beam", "5",
         "--source-lang", "en", "--target-lang", "de", "--tokenizer", "moses",

@@ -10,17 +10,6 @@ from seqx.errors import SeqxError
 from seqx.hub import from_pretrained
 
 
-@pytest.fixture
-def model_dir(fairseq_dir, tmp_path):
-    """A model folder as fairseq users keep one: model.pt, the dictionaries, bpecodes."""
-    folder = tmp_path / "wmt-like"
-    folder.mkdir()
-    shutil.copy(fairseq_dir / "transformer.pt", folder / "model.pt")
-    for name in ("data-bin/dict.en.txt", "data-bin/dict.de.txt", "bpecodes"):
-        shutil.copy(fairseq_dir / name, folder)
-    return folder
-
-
 def test_translate_gives_fairseq_interactives_translations(fairseq_dir, model_dir):
     from seqx_transformer.model import TransformerModel
 

@@ -130,15 +130,20 @@ def _import_name(key: str) -> str:
         for part in _EMBEDDING:
             if key.startswith(side + part):
                 return side + "embedding." + key[len(side) :]
+    return _layer_name(key, _RENAMED_IN_LAYER)
+
+
+def _layer_name(key: str, renames: dict[str, str]) -> str:
+    """``key`` with the first of ``renames`` that starts its part within a layer applied."""
     m = _LAYER.match(key)
-    if m:
-        side, index, rest = m.groups()
-        for old, new in _RENAMED_IN_LAYER.items():
-            if rest.startswith(old):
-                rest = new + rest[len(old) :]
-                break
-        return f"{side}.layers.{index}.{rest}"
-    return key
+    if not m:
+        return key
+    side, index, rest = m.groups()
+    for old, new in renames.items():
+        if rest.startswith(old):
+            rest = new + rest[len(old) :]
+            break
+    return f"{side}.layers.{index}.{rest}"
 
 
 def _fuse(out: dict[str, Tensor], side: str, attn: str, parts: tuple[str, ...], fused: str) -> None:
@@ -167,15 +172,7 @@ def _export_name(key: str) -> str:
     for side in ("encoder.", "decoder."):
         if key.startswith(side + "embedding."):
             return side + key[len(side + "embedding.") :]
-    m = _LAYER.match(key)
-    if m:
-        side, index, rest = m.groups()
-        for old, new in _RENAMED_IN_LAYER.items():
-            if rest.startswith(new):
-                rest = old + rest[len(new) :]
-                break
-        return f"{side}.layers.{index}.{rest}"
-    return key
+    return _layer_name(key, {new: old for old, new in _RENAMED_IN_LAYER.items()})
 
 
 def _export_one(key: str, tensor: Tensor) -> dict[str, Tensor]:
