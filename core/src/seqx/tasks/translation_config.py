@@ -34,7 +34,7 @@ class TranslationConfig:
     """Detokenizer for --eval-bleu: 'space' (none) or a tokenizer name such as moses."""
     eval_tokenized_bleu: bool = False
     """Score BLEU on tokenized text (sacrebleu's tokenizer 'none')."""
-    eval_bleu_remove_bpe: str | None = None
-    """Subword marker to remove before scoring ('sentencepiece', '@@ ')."""
+    eval_bleu_remove_bpe: str | None = field(default=None, metadata={"const": "@@ "})
+    """Subword marker to remove before scoring ('@@ ' alone, 'sentencepiece', ...)."""
     eval_bleu_print_samples: bool = False
     """Print a sample hypothesis and reference at each validation."""
