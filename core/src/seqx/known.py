@@ -40,7 +40,17 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "seqx-optim": {
         "optimizer": ("adam", "sgd", "nag"),
-        "lr_scheduler": ("fixed", "inverse_sqrt"),
+        "lr_scheduler": (
+            "fixed",
+            "inverse_sqrt",
+            "cosine",
+            "polynomial_decay",
+            "reduce_lr_on_plateau",
+            "step",
+            "tri_stage",
+            "triangular",
+            "manual",
+        ),
     },
     "seqx-data": {
         "dataset_format": ("raw", "mmap", "lazy", "cached"),

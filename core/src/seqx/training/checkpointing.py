@@ -85,6 +85,12 @@ class Checkpointing:
 
     # -- the best metric and --patience ------------------------------------------------
 
+    def metric_of(self, valid_stats: dict[str, Any] | None) -> float | None:
+        """The validation's value of --best-checkpoint-metric (what the schedule's epoch
+        step sees, as in fairseq), if it has one."""
+        value = (valid_stats or {}).get(self.cfg.best_checkpoint_metric)
+        return float(value) if value is not None else None
+
     def is_better(self, value: float) -> bool:
         """Whether ``value`` of the best-checkpoint metric beats the best so far."""
         return is_better(self.cfg, value, self.best)
@@ -151,7 +157,7 @@ class Checkpointing:
         started = time.perf_counter()
         epoch_end = None
         if end_of_epoch:
-            epoch_end = {"epoch": epoch, "valid_loss": (valid_stats or {}).get("loss")}
+            epoch_end = {"epoch": epoch, "valid_loss": self.metric_of(valid_stats)}
         state = self.state(trainer, epoch_itr, epoch_end)
         first = os.path.join(self.save_dir, names[0])
         save_state(state, first)

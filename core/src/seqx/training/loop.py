@@ -341,8 +341,7 @@ class Run:
                 last_valid = valid_stats or last_valid
                 if should_stop:
                     break
-                loss = valid_stats.get("loss") if valid_stats else None
-                self.trainer.lr_scheduler.step(epoch, loss)
+                self.trainer.lr_scheduler.step(epoch, self.checkpoints.metric_of(valid_stats))
                 if self.task.has_sharded_data(self.data_cfg.train_subset):
                     epoch_itr = self._next_shard(epoch_itr)
         final = {

@@ -1,6 +1,6 @@
 """Options of seqx-optim's components, with fairseq's names (light module)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from seqx.config.ranges import Range
@@ -58,3 +58,121 @@ class InverseSqrtConfig:
     """Raise the learning rate linearly over the first N updates."""
     warmup_init_lr: float = -1.0
     """Learning rate at the start of warmup (default: 0, or --lr without warmup)."""
+
+
+@dataclass(kw_only=True)
+class CosineConfig:
+    """Options of the cosine schedule (Loshchilov and Hutter's warm restarts)."""
+
+    warmup_updates: Annotated[int, Range(ge=0)] = 0
+    """Raise the learning rate linearly over the first N updates."""
+    warmup_init_lr: float = -1.0
+    """Learning rate at the start of warmup (default: --min-lr)."""
+    min_lr: Annotated[float, Range(ge=0)] = 0.0
+    """The lowest learning rate of a period (shrunk with the period's peak)."""
+    t_mult: Annotated[float, Range(gt=0)] = 1.0
+    """Factor to grow the length of each period by."""
+    lr_period_updates: float = -1.0
+    """Updates in the first period (default: --max-update less --warmup-updates)."""
+    lr_shrink: Annotated[float, Range(gt=0, le=1)] = 0.1
+    """Factor to shrink the peak and lowest rates by at each new period."""
+    max_update: int = 0
+    """Stop after N updates (the default length of the period)."""
+
+
+@dataclass(kw_only=True)
+class PolynomialDecayConfig:
+    """Options of the polynomial decay schedule."""
+
+    warmup_updates: Annotated[int, Range(ge=0)] = 0
+    """Raise the learning rate linearly over the first N updates."""
+    force_anneal: int | None = None
+    """From this epoch on, keep the rate the updates reached instead of --lr's."""
+    end_learning_rate: Annotated[float, Range(ge=0)] = 0.0
+    """The rate reached at --total-num-update."""
+    power: Annotated[float, Range(gt=0)] = 1.0
+    """Power of the decay (1: linear)."""
+    total_num_update: float = -1.0
+    """Updates over which to decay (default: --max-update)."""
+    max_update: int = 0
+    """Stop after N updates (the default of --total-num-update)."""
+
+
+@dataclass(kw_only=True)
+class ReduceLROnPlateauConfig:
+    """Options of the reduce-on-plateau schedule."""
+
+    lr_shrink: Annotated[float, Range(gt=0, le=1)] = 0.1
+    """Factor to shrink the learning rate by when the validation metric plateaus."""
+    lr_threshold: Annotated[float, Range(ge=0)] = 1e-4
+    """Relative change of the metric below which it counts as no improvement."""
+    lr_patience: Annotated[int, Range(ge=0)] = 0
+    """Validations without improvement before the rate shrinks."""
+    warmup_updates: Annotated[int, Range(ge=0)] = 0
+    """Raise the learning rate linearly over the first N updates."""
+    warmup_init_lr: float = -1.0
+    """Learning rate at the start of warmup (default: 0 with warmup, else --lr)."""
+    maximize_best_checkpoint_metric: bool = False
+    """A larger validation metric is better (BLEU): the plateau is of a maximum."""
+
+
+@dataclass(kw_only=True)
+class StepConfig:
+    """Options of the step schedule."""
+
+    warmup_updates: Annotated[int, Range(ge=0)] = 0
+    """Raise the learning rate linearly over the first N updates."""
+    warmup_init_lr: float = -1.0
+    """Learning rate at the start of warmup (default: --min-lr)."""
+    min_lr: Annotated[float, Range(ge=0)] = 0.0
+    """The learning rate never goes below this."""
+    lr_deacy_period: Annotated[int, Range(ge=1)] = field(
+        default=25000, metadata={"aliases": ("--lr-decay-period",)}
+    )
+    """Updates between two decays (fairseq spells it --lr-deacy-period)."""
+    lr_decay: Annotated[float, Range(gt=0, le=1)] = 0.5
+    """Factor to multiply the learning rate by at each period."""
+
+
+@dataclass(kw_only=True)
+class TriStageConfig:
+    """Options of the tri-stage schedule (warmup, hold, exponential decay)."""
+
+    warmup_steps: Annotated[int, Range(ge=0)] = 0
+    """Updates of the linear warmup from --init-lr-scale times --lr."""
+    hold_steps: Annotated[int, Range(ge=0)] = 0
+    """Updates at --lr."""
+    decay_steps: Annotated[int, Range(ge=0)] = 0
+    """Updates of the exponential decay to --final-lr-scale times --lr."""
+    phase_ratio: tuple[float, float, float] | None = None
+    """Warmup, hold and decay as shares of --max-update, e.g. '(0.1, 0.4, 0.5)'."""
+    init_lr_scale: Annotated[float, Range(gt=0)] = 0.01
+    """The rate at the start of warmup, as a share of --lr."""
+    final_lr_scale: Annotated[float, Range(gt=0)] = 0.01
+    """The rate after the decay, as a share of --lr."""
+    max_update: int = 0
+    """Stop after N updates (what --phase-ratio divides)."""
+
+
+@dataclass(kw_only=True)
+class TriangularConfig:
+    """Options of the triangular (cyclical) schedule."""
+
+    max_lr: Annotated[float | None, Range(gt=0)] = None
+    """The peak rate of each cycle (--lr is the lowest); required."""
+    lr_period_updates: Annotated[float, Range(gt=1)] = 5000
+    """Updates in one cycle (up and down)."""
+    lr_shrink: Annotated[float, Range(gt=0, le=1)] = 0.1
+    """Factor to shrink the peak by after each cycle."""
+    shrink_min: bool = False
+    """Shrink the lowest rate too."""
+
+
+@dataclass(kw_only=True)
+class ManualConfig:
+    """Options of the manual schedule."""
+
+    epoch2lr: str = "{}"
+    """Rates from given epochs on: "{'1': 0.1, '3-5': 0.05, '6,8': 0.01}"."""
+    update2lr: str = "{}"
+    """Rates from given updates on, in the same form as --epoch2lr."""

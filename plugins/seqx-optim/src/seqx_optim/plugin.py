@@ -35,3 +35,52 @@ def seqx_register(registry):
         config="seqx_optim.configs:InverseSqrtConfig",
         help="Linear warmup, then decay proportional to 1/sqrt(updates).",
     )
+    for name, target, config, help in SCHEDULES:
+        registry.lr_scheduler(name, target, config=config, help=help)
+
+
+SCHEDULES = (
+    (
+        "cosine",
+        "seqx_optim.cosine:CosineSchedule",
+        "seqx_optim.configs:CosineConfig",
+        "Warmup, then cosine periods with restarts (--t-mult, --lr-shrink).",
+    ),
+    (
+        "polynomial_decay",
+        "seqx_optim.polynomial_decay:PolynomialDecaySchedule",
+        "seqx_optim.configs:PolynomialDecayConfig",
+        "Warmup, then polynomial decay to --end-learning-rate at --total-num-update.",
+    ),
+    (
+        "reduce_lr_on_plateau",
+        "seqx_optim.reduce_lr_on_plateau:ReduceLROnPlateauSchedule",
+        "seqx_optim.configs:ReduceLROnPlateauConfig",
+        "Shrink the rate by --lr-shrink when the validation metric stops improving.",
+    ),
+    (
+        "step",
+        "seqx_optim.step:StepSchedule",
+        "seqx_optim.configs:StepConfig",
+        "Warmup, then multiply the rate by --lr-decay every --lr-deacy-period updates.",
+    ),
+    (
+        "tri_stage",
+        "seqx_optim.tri_stage:TriStageSchedule",
+        "seqx_optim.configs:TriStageConfig",
+        "Linear warmup, hold, exponential decay, then a floor.",
+    ),
+    (
+        "triangular",
+        "seqx_optim.triangular:TriangularSchedule",
+        "seqx_optim.configs:TriangularConfig",
+        "The rate cycles linearly between --lr and --max-lr.",
+    ),
+    (
+        "manual",
+        "seqx_optim.manual:ManualSchedule",
+        "seqx_optim.configs:ManualConfig",
+        "Rates given per epoch (--epoch2lr) and per update (--update2lr).",
+    ),
+)
+"""fairseq's other schedules: (name, target, config, help)."""
