@@ -86,6 +86,9 @@ class OptimizationConfig:
     """Stop (validating and saving first) after this much training time (0: no limit)."""
     lr: Annotated[tuple[float, ...], Range(ge=0)] = (0.25,)
     """Learning rate; a list gives one per epoch for the fixed schedule (0.25,0.1)."""
+    stop_min_lr: float = -1.0
+    """Stop before an epoch once the learning rate is at or below this (fairseq's check;
+    with reduce_lr_on_plateau, the end of training)."""
     clip_norm: Annotated[float, Range(ge=0)] = 0.0
     """Clip the gradient norm to this value (0: no clipping)."""
     update_freq: Annotated[tuple[int, ...], Range(ge=1)] = (1,)

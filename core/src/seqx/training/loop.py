@@ -327,6 +327,17 @@ class Run:
             self.log_file.close()
             self.log_file = None
 
+    def _below_stop_min_lr(self) -> bool:
+        """--stop-min-lr: whether the learning rate has fallen to it (said when it has)."""
+        lr = self.trainer.optimizer.get_lr()
+        if lr > self.opt.stop_min_lr:
+            return False
+        self.say(
+            f"stopping: the learning rate {lr:g} is at or below --stop-min-lr "
+            f"{self.opt.stop_min_lr:g}"
+        )
+        return True
+
     def _train(self, epoch_itr: EpochBatchIterator) -> dict[str, Any]:
         opt = self.opt
         max_epoch = opt.max_epoch
@@ -334,6 +345,8 @@ class Run:
         with self.stop, peers_lost(self.ranks, lambda: self.trainer.last_checkpoint):
             while max_epoch <= 0 or epoch_itr.next_epoch_idx <= max_epoch:
                 if opt.max_update > 0 and self.trainer.num_updates >= opt.max_update:
+                    break
+                if self._below_stop_min_lr():
                     break
                 epoch = epoch_itr.next_epoch_idx
                 self.trainer.lr_scheduler.step_begin_epoch(epoch)
