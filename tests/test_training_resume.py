@@ -1,5 +1,6 @@
 """Training that can be trusted: exact resume, checkpoint policy, resets (CLI in subprocesses)."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -310,6 +311,46 @@ def test_sigterm_saves_at_the_update_boundary_and_resumes(data, tmp_path, group,
         "--nproc-per-node", ranks,
     )  # fmt: skip
     assert f"({updates} updates)" in again.stderr
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(p) for p in f.read().split()]
+
+
+def _two_ranks_at_update_3(data, tmp_path):
+    cmd = [sys.executable, "-m", "seqx", "train", str(data), *TRAIN, "--max-update", "100000"]
+    cmd += ["--log-interval", "1", "--save-dir", str(tmp_path), "--nproc-per-node", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "num_updates=3," in line:
+            break
+    return proc
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["launcher-only", "late-copy"])
+def test_the_launchers_copy_of_a_signal_asks_to_stop(data, tmp_path, late):
+    """A signal sent to the launcher alone reaches every rank; a rank that got the signal
+    itself takes the launcher's copy as the same request however late it comes (a loaded
+    machine delays it by seconds), so every rank saves and ends, none is interrupted."""
+    proc = _two_ranks_at_update_3(data, tmp_path)
+    if late:
+        ranks = _children(proc.pid)
+        assert len(ranks) == 2
+        for pid in ranks:
+            os.kill(pid, signal.SIGTERM)
+        time.sleep(1.5)  # more than ECHO_SECONDS: the launcher's stand-in for SIGTERM
+        for pid in ranks:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGUSR1)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 128 + signal.SIGTERM, err
+    assert err.count("stopped by SIGTERM after update") == 2 and "Traceback" not in err
+    assert (tmp_path / "checkpoint_last.pt").is_file()
 
 
 def test_update_freq_zero_and_max_tokens_below_the_longest_example(data, tmp_path):

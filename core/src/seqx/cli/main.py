@@ -173,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     from seqx import plugins
     from seqx.runtime import bound_kernel_caches, keep_freed_memory
 
+    if os.environ.get("SEQX_LAUNCHED_RANK"):  # the launcher's signal stand-ins, from the start
+        from seqx.training.signals import handle_forwarded_signals
+
+        handle_forwarded_signals()
     bound_kernel_caches()
     keep_freed_memory()
     args = list(sys.argv[1:] if argv is None else argv)

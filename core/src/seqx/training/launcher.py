@@ -3,9 +3,10 @@
 The launcher sets up the environment ``torch.distributed``'s ``env://`` rendezvous
 reads (``MASTER_ADDR``, ``MASTER_PORT``, ``RANK``, ``LOCAL_RANK``, ``WORLD_SIZE``), as
 torchrun does, and starts one ``seqx`` process per rank. SIGINT and SIGTERM it
-receives are passed to every rank, which saves at the next update boundary (a rank
-that already got the signal from its process group ignores the echo: see
-:class:`seqx.training.signals.StopRequest`). When a rank fails, the others are given
+receives are passed to every rank, which saves at the next update boundary: the first
+of each kind as its stand-in (:data:`seqx.training.signals.FORWARDED`), which a rank that
+got the signal from its process group too takes as the same request, a later one (a
+second request, to interrupt at once) as itself. When a rank fails, the others are given
 a grace period to notice and stop, then ended. The launcher exits with the first
 failing rank's status (0 when all succeed).
 """
@@ -20,6 +21,8 @@ import sys
 import time
 from collections.abc import Sequence
 from types import FrameType
+
+from seqx.training.signals import ECHO_SECONDS, LAUNCHED_RANK, STAND_IN
 
 GRACE_SECONDS = 60.0
 """How long the other ranks have to stop by themselves after one failed."""
@@ -40,6 +43,7 @@ def _rank_env(rank: int, nproc: int, port: int) -> dict[str, str]:
         "LOCAL_RANK": str(rank),
         "WORLD_SIZE": str(nproc),
         "LOCAL_WORLD_SIZE": str(nproc),
+        LAUNCHED_RANK: "1",
     }
 
 
@@ -50,11 +54,17 @@ def launch(nproc: int, argv: Sequence[str]) -> int:
         subprocess.Popen([sys.executable, "-m", "seqx", *argv], env=_rank_env(r, nproc, port))
         for r in range(nproc)
     ]
+    first: dict[int, float] = {}
 
     def forward(signum: int, frame: FrameType | None) -> None:
+        now = time.monotonic()
+        if signum in first and now - first[signum] < ECHO_SECONDS:
+            return
+        sent = signum if signum in first else STAND_IN[signal.Signals(signum)]
+        first.setdefault(signum, now)
         for p in procs:
             if p.poll() is None:
-                p.send_signal(signum)
+                p.send_signal(sent)
 
     previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
