@@ -5,7 +5,7 @@ Light module (no torch): ``seqx train --help`` reads it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from seqx.config.ranges import Range
@@ -36,8 +36,15 @@ class CommonConfig:
     """Stop training when the loss scale falls below this."""
     threshold_loss_scale: float | None = None
     """The loss scale never goes below this (overflowing updates are still skipped)."""
+    memory_efficient_fp16: bool = False
+    """fairseq's --fp16 without a float32 copy of the weights; seqx trains it as --fp16
+    (with the copy: the same updates, more memory), and says so."""
+    memory_efficient_bf16: bool = False
+    """fairseq's --bf16 without a float32 copy of the weights; trained as --bf16."""
     log_format: Literal["json", "simple", "tqdm", "none"] | None = None
     """Log format: a progress bar on a terminal (tqdm), otherwise simple lines."""
+    no_progress_bar: bool = False
+    """No progress bar: simple log lines even on a terminal (unless --log-format says)."""
     log_interval: Annotated[int, Range(ge=1)] = 100
     """Log training stats every N updates."""
     log_file: str | None = None
@@ -54,8 +61,16 @@ class DatasetConfig:
 
     max_tokens: Annotated[int | None, Range(ge=1)] = None
     """Maximum number of tokens in a batch."""
-    batch_size: Annotated[int | None, Range(ge=1)] = None
+    batch_size: Annotated[int | None, Range(ge=1)] = field(
+        default=None, metadata={"aliases": ("--max-sentences",)}
+    )
     """Maximum number of sentences in a batch."""
+    max_tokens_valid: Annotated[int | None, Range(ge=1)] = None
+    """Maximum number of tokens in a validation batch (default: --max-tokens)."""
+    batch_size_valid: Annotated[int | None, Range(ge=1)] = field(
+        default=None, metadata={"aliases": ("--max-sentences-valid",)}
+    )
+    """Maximum number of sentences in a validation batch (default: --batch-size)."""
     required_batch_size_multiple: Annotated[int, Range(ge=1)] = 8
     """Batch sizes are a multiple of N where possible."""
     num_workers: Annotated[int, Range(ge=0)] = 1
@@ -72,6 +87,10 @@ class DatasetConfig:
     """Also validate every N updates (0: only at the end of epochs)."""
     disable_validation: bool = False
     """Never validate (checkpoint_best.pt is then not written)."""
+    validate_after_updates: Annotated[int, Range(ge=0)] = 0
+    """Do not validate before N updates."""
+    curriculum: Annotated[int, Range(ge=0)] = 0
+    """Do not shuffle the batches in the first N epochs (shortest first)."""
 
 
 @dataclass(kw_only=True)
@@ -165,7 +184,9 @@ class DistributedConfig:
     distributed_world_size: int | None = None
     """The number of processes expected; an error when the launcher started another number
     (default: whatever torchrun or SLURM started)."""
-    nproc_per_node: Annotated[int, Range(ge=1)] = 1
+    nproc_per_node: Annotated[int, Range(ge=1)] = field(
+        default=1, metadata={"aliases": ("--nprocs-per-node",)}
+    )
     """Start this many processes on this machine through torchrun (one per GPU on CUDA)."""
     distributed_backend: Literal["auto", "gloo", "nccl"] = "auto"
     """The torch.distributed backend: auto takes nccl on CUDA and gloo on CPU."""
@@ -173,3 +194,12 @@ class DistributedConfig:
     """The rendezvous port when the ranks come from SLURM's environment."""
     distributed_timeout: Annotated[int, Range(ge=1)] = 600
     """Seconds a rank waits for the others before giving up with an error."""
+    ddp_backend: Literal["pytorch_ddp", "c10d", "no_c10d", "legacy_ddp", "fully_sharded"] = (
+        "pytorch_ddp"
+    )
+    """fairseq's data-parallel implementations: each but fully_sharded runs torch's
+    DistributedDataParallel (c10d is its old name; the gradients are the same)."""
+    find_unused_parameters: bool = False
+    """Let DistributedDataParallel find parameters a forward pass did not use."""
+    local_rank: int | None = field(default=None, metadata={"aliases": ("--local_rank",)})
+    """What torch.distributed.launch passes; the rank comes from the environment."""

@@ -72,6 +72,11 @@ def current_ranks() -> Ranks:
 
 def init_distributed(cfg: DistributedConfig, cpu: bool) -> tuple[Ranks, torch.device]:
     """Join the process group the launcher set up; the ranks and this rank's device."""
+    if cfg.ddp_backend == "fully_sharded":
+        raise SeqxError(
+            "--ddp-backend fully_sharded (FSDP) is not available in seqx yet; use "
+            "--ddp-backend pytorch_ddp (the default), whose gradients are the same"
+        )
     slurm = _slurm_environment(cfg.distributed_port)
     if slurm is not None:
         os.environ.update(slurm)
@@ -142,12 +147,19 @@ class DistributedModel(torch.nn.Module):
     criterions and tasks need not know they run distributed.
     """
 
-    def __init__(self, model: torch.nn.Module, device: torch.device) -> None:
+    def __init__(
+        self, model: torch.nn.Module, device: torch.device, find_unused_parameters: bool = False
+    ) -> None:
         super().__init__()
         from torch.nn.parallel import DistributedDataParallel
 
         ids = [device.index] if device.type == "cuda" else None
-        self.ddp = DistributedDataParallel(model, device_ids=ids, forward_sync_buffers=False)
+        self.ddp = DistributedDataParallel(
+            model,
+            device_ids=ids,
+            forward_sync_buffers=False,
+            find_unused_parameters=find_unused_parameters,
+        )
 
     @property
     def wrapped_model(self) -> torch.nn.Module:

@@ -25,6 +25,7 @@ from seqx.training.config import (
 )
 from seqx.training.distributed import all_reduce_sum, init_distributed, peers_lost
 from seqx.training.loggers import stat_loggers
+from seqx.training.precision import precision_notes
 from seqx.training.progress import Progress, default_format
 from seqx.training.setup import build_trainer, choose_components, setup_task
 from seqx.training.signals import StopRequest, TrainingInterrupted
@@ -59,12 +60,17 @@ class Run:
     def _build(self, run_config: RunConfig, pm: PluginManager) -> None:
         common = self.common
         master = self.ranks.is_master  # only rank 0 logs and writes checkpoints
-        self.log_format = default_format(common.log_format, self.stream) if master else "none"
+        fmt = (
+            "simple" if common.no_progress_bar and common.log_format is None else common.log_format
+        )
+        self.log_format = default_format(fmt, self.stream) if master else "none"
         self.log_file = (
             open(common.log_file, "a", encoding="utf-8")  # noqa: SIM115
             if common.log_file and master
             else None
         )
+        for note in precision_notes(common):
+            self.say(note)
         set_seed(common.seed)
         components = choose_components(pm.registry, run_config)
         self.task = setup_task(run_config, components)
@@ -137,10 +143,12 @@ class Run:
 
     def batch_iterator(self, split: str, epoch: int, train: bool) -> EpochBatchIterator:
         d = self.data_cfg
+        valid_tokens = d.max_tokens if d.max_tokens_valid is None else d.max_tokens_valid
+        valid_sentences = d.batch_size if d.batch_size_valid is None else d.batch_size_valid
         return self.task.get_batch_iterator(
             self.task.dataset(split),
-            max_tokens=d.max_tokens,
-            max_sentences=d.batch_size,
+            max_tokens=d.max_tokens if train else valid_tokens,
+            max_sentences=d.batch_size if train else valid_sentences,
             max_positions=self.max_positions,
             ignore_invalid_inputs=train or d.skip_invalid_size_inputs_valid_test,
             required_batch_size_multiple=d.required_batch_size_multiple,
@@ -239,7 +247,7 @@ class Run:
             or (every > 0 and updates > 0 and updates % every == 0)
         )
         every = data.validate_interval_updates
-        do_validate = not data.disable_validation and (
+        do_validate = (not data.disable_validation and updates >= data.validate_after_updates) and (
             (do_save and not end_of_epoch)
             or (end_of_epoch and epoch % data.validate_interval == 0)
             or should_stop
@@ -255,7 +263,7 @@ class Run:
     def train_epoch(self, epoch_itr: EpochBatchIterator) -> tuple[dict[str, Any] | None, bool]:
         opt = self.opt
         epoch = epoch_itr.next_epoch_idx
-        itr = epoch_itr.next_epoch_itr(shuffle=True)
+        itr = epoch_itr.next_epoch_itr(shuffle=epoch > self.data_cfg.curriculum)
         freq = opt.update_freq[min(epoch - 1, len(opt.update_freq) - 1)]
         grouped = GroupedIterator(itr, freq)
         start = itr.n // freq

@@ -147,16 +147,31 @@ class HalfPrecision(Precision):
 def choose_precision(
     common: CommonConfig, device: torch.device, world_size: int, update_freq: int
 ) -> Precision:
-    """The precision ``--amp``, ``--fp16`` or ``--bf16`` asks for (float32 without them)."""
-    if sum([common.amp, common.fp16, common.bf16]) > 1:
+    """The precision ``--amp``, ``--fp16`` or ``--bf16`` asks for (float32 without them);
+    fairseq's ``--memory-efficient-fp16/-bf16`` imply ``--fp16/--bf16``."""
+    fp16 = common.fp16 or common.memory_efficient_fp16
+    bf16 = common.bf16 or common.memory_efficient_bf16
+    if sum([common.amp, fp16, bf16]) > 1:
         raise SeqxError("choose one of --amp, --fp16 and --bf16")
     if common.amp:
         return Autocast(device)
-    if common.bf16:
+    if bf16:
         return HalfPrecision(torch.bfloat16, None)
-    if common.fp16:
+    if fp16:
         return HalfPrecision(torch.float16, _loss_scaler(common, world_size, update_freq))
     return Precision()
+
+
+def precision_notes(common: CommonConfig) -> list[str]:
+    """What a run is told of the precision flags seqx takes in another sense."""
+    return [
+        f"{flag} trains as {as_}: the same updates, with float32 master weights"
+        for flag, on, as_ in (
+            ("--memory-efficient-fp16", common.memory_efficient_fp16, "--fp16"),
+            ("--memory-efficient-bf16", common.memory_efficient_bf16, "--bf16"),
+        )
+        if on
+    ]
 
 
 def _loss_scaler(common: CommonConfig, world_size: int, update_freq: int) -> DynamicLossScaler:

@@ -11,7 +11,7 @@ from seqx.data.folder import data_paths, folder_format
 from seqx.registry import Registry
 from seqx.tasks.task import Task
 from seqx.training.components import SECTION_KINDS, Chosen, build, chosen
-from seqx.training.config import CommonConfig, OptimizationConfig
+from seqx.training.config import CommonConfig, DistributedConfig, OptimizationConfig
 from seqx.training.distributed import Ranks
 from seqx.training.precision import choose_precision
 from seqx.training.trainer import Trainer
@@ -66,4 +66,8 @@ def build_trainer(
         model, lambda params: build(components["optimizer"], params, lrs[0])
     )
     lr_scheduler = build(components["lr_scheduler"], optimizer, lrs)
-    return Trainer(opt, task, model, criterion, optimizer, lr_scheduler, precision, device, ranks)
+    distributed = run_config.section(DistributedConfig, "distributed")
+    return Trainer(
+        opt, task, model, criterion, optimizer, lr_scheduler, precision, device, ranks,
+        find_unused_parameters=distributed.find_unused_parameters,
+    )  # fmt: skip

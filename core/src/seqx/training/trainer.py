@@ -51,9 +51,11 @@ class Trainer:
         precision: Precision,
         device: torch.device,
         ranks: Ranks | None = None,
+        find_unused_parameters: bool = False,
     ) -> None:
         """``model`` is on ``device`` and prepared by ``precision``; ``optimizer`` is the one
-        ``precision.build_optimizer`` made (an ``Optimizer`` or a precision wrapper of one)."""
+        ``precision.build_optimizer`` made (an ``Optimizer`` or a precision wrapper of one);
+        ``find_unused_parameters`` is DistributedDataParallel's, with several ranks."""
         self.cfg = cfg
         self.task = task
         self.model = model
@@ -65,7 +67,7 @@ class Trainer:
         self.ranks = ranks or Ranks(rank=0, world_size=1, local_rank=0)
         self.train_model: torch.nn.Module = model
         if self.ranks.world_size > 1:
-            self.train_model = DistributedModel(model, device)
+            self.train_model = DistributedModel(model, device, find_unused_parameters)
         self.ema: EMA | None = None
         if cfg.ema_decay > 0:
             self.ema = EMA(self._param_names(), self._weights(), cfg.ema_decay)

@@ -1,0 +1,53 @@
+"""Training flags of fairseq's recipes, taken as fairseq takes them."""
+
+import pytest
+
+from seqx.testing.cli import run_seqx, tiny_data_bin
+
+TINY = (
+    "--arch", "transformer_tiny", "--encoder-embed-dim", "16", "--encoder-ffn-embed-dim",
+    "32", "--optimizer", "adam", "--lr", "0.001", "--num-workers", "0", "--no-save",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return tiny_data_bin(tmp_path_factory.mktemp("flags"), train=60, valid=8, seed=4)
+
+
+def test_recipe_flags_run_with_their_meaning(data, tmp_path):
+    proc = run_seqx(
+        "train", data, *TINY, "--save-dir", tmp_path, "--max-sentences", "16",
+        "--max-sentences-valid", "4", "--max-tokens-valid", "500", "--no-progress-bar",
+        "--validate-interval-updates", "1", "--validate-after-updates", "3",
+        "--max-update", "4", "--curriculum", "1", "--nprocs-per-node", "1",
+        "--ddp-backend", "c10d", "--find-unused-parameters", "--local_rank", "0",
+        "--memory-efficient-bf16", "--log-interval", "1",
+    )  # fmt: skip
+    err = proc.stderr
+    valid = [line for line in err.splitlines() if "valid on 'valid'" in line]
+    assert [int(v.split("num_updates ")[1].split()[0]) for v in valid] == [3, 4]
+    assert "--memory-efficient-bf16 trains as --bf16" in err
+    assert "bsz 16.0" in err or "bsz=16.0" in err  # --max-sentences is --batch-size
+    assert "bsz 4.0" in valid[0]  # --max-sentences-valid
+    assert "\r" not in err  # --no-progress-bar: lines, no bar
+
+
+def test_dump_config_shows_the_aliases_land_on_seqxs_fields(data):
+    import json
+
+    proc = run_seqx(
+        "train", data, *TINY, "--max-sentences", "16", "--nprocs-per-node", "2",
+        "--local-rank", "1", "--dump-config",
+    )  # fmt: skip
+    cfg = json.loads(proc.stdout)
+    assert cfg["dataset"]["batch_size"] == 16
+    assert cfg["distributed"]["nproc_per_node"] == 2 and cfg["distributed"]["local_rank"] == 1
+
+
+def test_fully_sharded_is_a_clear_error(data, tmp_path):
+    proc = run_seqx(
+        "train", data, *TINY, "--save-dir", tmp_path, "--ddp-backend", "fully_sharded",
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "fully_sharded (FSDP) is not available" in proc.stderr
