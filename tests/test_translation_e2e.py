@@ -164,7 +164,8 @@ def test_score_sentence_bleu(tmp_path):
     (tmp_path / "sys").write_text("the cat sat\nhello world\n")
     (tmp_path / "ref").write_text("the cat sat\nhello there\n")
     proc = seqx("score", "--sys", tmp_path / "sys", "--ref", tmp_path / "ref", "--sentence-bleu")
-    scores = [float(line.split("\t")[1]) for line in proc.stdout.splitlines()]
+    # fairseq's sentence BLEU: "N BLEU4 = S, ..." with every count starting at 1
+    scores = [float(line.split(" = ")[1].split(",")[0]) for line in proc.stdout.splitlines()]
     assert scores[0] == pytest.approx(100.0) and scores[1] < 100
     bad = seqx("score", "--sys", tmp_path / "sys", "--ref", tmp_path / "nope", check=False)
     assert bad.returncode == 1 and "--ref: '" in bad.stderr

@@ -52,7 +52,7 @@ def _components(registry: Registrar) -> None:
     )
     registry.scorer(
         "bleu",
-        "seqx.scoring.sacrebleu_scorer:TokenizedBleuScorer",
+        "seqx.scoring.bleu:BleuScorer",
         help="BLEU-4 of the token strings as they are (fairseq's default).",
     )
 

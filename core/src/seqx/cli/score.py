@@ -1,4 +1,4 @@
-"""``seqx score --sys FILE --ref FILE``: BLEU with sacrebleu (fairseq-score's flags)."""
+"""``seqx score --sys FILE --ref FILE``: fairseq-score's BLEU, flags and lines."""
 
 from __future__ import annotations
 
@@ -23,31 +23,40 @@ def _read(path: str, flag: str) -> list[str]:
     help="System output, one sentence per line ('-': stdin).",
 )
 @click.option("-r", "--ref", "ref_path", required=True, help="References, one per line.")
-@click.option("--sentence-bleu", is_flag=True, help="Print the BLEU of every sentence.")
+@click.option(
+    "-o", "--order", default=4, show_default=True, type=click.IntRange(1, 4),
+    help="Consider n-grams up to this order.",
+)  # fmt: skip
 @click.option("--ignore-case", is_flag=True, help="Score case-insensitively.")
+@click.option(
+    "--sacrebleu",
+    "use_sacrebleu",
+    is_flag=True,
+    help="Score with sacreBLEU (detokenized text, its --tokenize) instead of fairseq's BLEU "
+    "of whitespace tokens.",
+)
+@click.option(
+    "--sentence-bleu",
+    is_flag=True,
+    help="Print every sentence's BLEU (each count starting at 1, as fairseq does).",
+)
 @click.option(
     "--tokenize",
     default="13a",
     show_default=True,
-    help="sacrebleu tokenizer (none for pre-tokenized text).",
-)
-@click.option(
-    "--sacrebleu",
-    is_flag=True,
-    hidden=True,
-    help="Accepted for fairseq-score compatibility (scoring is always sacrebleu).",
+    help="With --sacrebleu: its tokenizer (none for pre-tokenized text).",
 )
 def score(
     sys_path: str,
     ref_path: str,
-    sentence_bleu: bool,
+    order: int,
     ignore_case: bool,
+    use_sacrebleu: bool,
+    sentence_bleu: bool,
     tokenize: str,
-    sacrebleu: bool,
 ) -> None:
-    """Score a system output against references with sacreBLEU."""
-    import sacrebleu as sb
-
+    """Score a system output against references as fairseq-score does: fairseq's BLEU of
+    whitespace tokens, or sacreBLEU with --sacrebleu."""
     hyps = _read(sys_path, "--sys")
     refs = _read(ref_path, "--ref")
     if not hyps and not refs:
@@ -58,9 +67,22 @@ def score(
         raise SeqxError(
             f"--sys has {len(hyps)} lines but --ref has {len(refs)}; they must be line-aligned"
         )
-    if sentence_bleu:
-        for i, (h, r) in enumerate(zip(hyps, refs), 1):
-            b = sb.sentence_bleu(h, [r], tokenize=tokenize, lowercase=ignore_case)
-            click.echo(f"{i}\t{b.score:.2f}")
+    if use_sacrebleu:
+        import sacrebleu as sb
+
+        click.echo(sb.corpus_bleu(hyps, [refs], tokenize=tokenize, lowercase=ignore_case))
         return
-    click.echo(sb.corpus_bleu(hyps, [refs], tokenize=tokenize, lowercase=ignore_case))
+    from seqx.scoring.bleu import BleuStat
+
+    if ignore_case:
+        hyps, refs = [h.lower() for h in hyps], [r.lower() for r in refs]
+    if sentence_bleu:
+        for i, (h, r) in enumerate(zip(hyps, refs, strict=True)):
+            stat = BleuStat.one_init()
+            stat.add(r.split(), h.split())
+            click.echo(f"{i} {stat.result_string(order)}")
+        return
+    stat = BleuStat()
+    for h, r in zip(hyps, refs, strict=True):
+        stat.add(r.split(), h.split())
+    click.echo(stat.result_string(order))

@@ -1,4 +1,4 @@
-"""Scorers through sacrebleu: ``sacrebleu`` on detokenized text, ``bleu`` on tokens."""
+"""The ``sacrebleu`` scorer: sacreBLEU on detokenized text."""
 
 from __future__ import annotations
 
@@ -33,25 +33,3 @@ class SacrebleuScorer(Scorer):
 
     def result_string(self) -> str:
         return str(self._bleu())
-
-
-class TokenizedBleuScorer(SacrebleuScorer):
-    """fairseq's default ``bleu``: BLEU-4 of the (post-processed) token strings as they are,
-    unsmoothed (an n-gram order without a match gives 0, as fairseq's own counter does)."""
-
-    uses_detokenized = False
-
-    def _bleu(self) -> Any:
-        sacrebleu = _sacrebleu()
-        return sacrebleu.corpus_bleu(
-            self.preds, [self.refs], tokenize="none", force=True, smooth_method="none"
-        )
-
-    def result_string(self) -> str:
-        b = self._bleu()
-        precisions = "/".join(f"{p:.1f}" for p in b.precisions)
-        ratio = b.sys_len / max(b.ref_len, 1)
-        return (
-            f"BLEU4 = {b.score:.2f}, {precisions} (BP={b.bp:.3f}, ratio={ratio:.3f}, "
-            f"syslen={b.sys_len}, reflen={b.ref_len})"
-        )
