@@ -39,7 +39,17 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "fairseq_adapter": ("fconv",),
     },
     "seqx-optim": {
-        "optimizer": ("adam", "sgd", "nag"),
+        "optimizer": (
+            "adam",
+            "sgd",
+            "nag",
+            "adadelta",
+            "adagrad",
+            "adamax",
+            "lamb",
+            "adafactor",
+            "cpu_adam",
+        ),
         "lr_scheduler": (
             "fixed",
             "inverse_sqrt",

@@ -30,6 +30,10 @@ class Adam(Optimizer):
             "eps": cfg.adam_eps,
             "weight_decay": cfg.weight_decay,
         }
+        if cfg.use_old_adam:  # fairseq: not the fused kernel (the same AdamW updates)
+            self._optimizer = torch.optim.AdamW(self.params, foreach=True, **kwargs)
+            self.kernel = "foreach"
+            return
         on_cuda = bool(self.params) and self.params[0].is_cuda
         fused_apex = _apex_fused_adam() if on_cuda else None
         if fused_apex is not None:
@@ -42,3 +46,8 @@ class Adam(Optimizer):
         except (RuntimeError, TypeError, ValueError):
             self._optimizer = torch.optim.AdamW(self.params, foreach=True, **kwargs)
             self.kernel = "foreach"
+
+
+class CPUAdam(Adam):
+    """fairseq's ``cpu_adam`` (DeepSpeed's CPU Adam, AdamW semantics): torch's fused AdamW
+    kernel, which runs on the CPU too."""

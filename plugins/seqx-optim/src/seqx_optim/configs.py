@@ -16,6 +16,33 @@ class AdamConfig:
     """Epsilon of Adam."""
     weight_decay: Annotated[float, Range(ge=0)] = 0.0
     """Decoupled weight decay (AdamW)."""
+    use_old_adam: bool = False
+    """Not the fused kernel (fairseq's flag: its own Adam instead of FusedAdam; the same
+    updates)."""
+    fp16_adam_stats: bool = False
+    """fairseq keeps Adam's moments in float16 with this; seqx keeps them in float32 (the
+    flag is accepted; the updates are the same or closer to float32 training)."""
+
+    def __post_init__(self) -> None:
+        check_betas("--adam-betas", self.adam_betas)
+
+
+@dataclass(kw_only=True)
+class CPUAdamConfig:
+    """Options of cpu_adam."""
+
+    adam_betas: tuple[float, float] = (0.9, 0.999)
+    """Betas of Adam, e.g. '(0.9, 0.98)'."""
+    adam_eps: Annotated[float, Range(gt=0)] = 1e-8
+    """Epsilon of Adam."""
+    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    """Decoupled weight decay (AdamW)."""
+    fp16_adam_stats: bool = False
+    """Accepted as fairseq's cpu_adam takes it; the moments stay in float32."""
+    use_old_adam: bool = field(default=False, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        check_betas("--adam-betas", self.adam_betas)
 
 
 @dataclass(kw_only=True)
@@ -176,3 +203,93 @@ class ManualConfig:
     """Rates from given epochs on: "{'1': 0.1, '3-5': 0.05, '6,8': 0.01}"."""
     update2lr: str = "{}"
     """Rates from given updates on, in the same form as --epoch2lr."""
+
+
+@dataclass(kw_only=True)
+class AdadeltaConfig:
+    """Options of Adadelta."""
+
+    adadelta_rho: Annotated[float, Range(ge=0, le=1)] = 0.9
+    """Coefficient of the running average of squared gradients."""
+    adadelta_eps: Annotated[float, Range(gt=0)] = 1e-6
+    """Term added to the denominator for numerical stability."""
+    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    """Weight decay (L2 penalty)."""
+    anneal_eps: bool = False
+    """Accepted as fairseq accepts it; fairseq's Adadelta does not use it either."""
+
+
+@dataclass(kw_only=True)
+class AdagradConfig:
+    """Options of Adagrad."""
+
+    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    """Weight decay (L2 penalty)."""
+
+
+@dataclass(kw_only=True)
+class AdamaxConfig:
+    """Options of Adamax."""
+
+    adamax_betas: tuple[float, float] = (0.9, 0.999)
+    """Betas of Adamax, e.g. '(0.9, 0.98)'."""
+    adamax_eps: Annotated[float, Range(gt=0)] = 1e-8
+    """Epsilon of Adamax (added to the infinity norm)."""
+    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    """Decoupled weight decay."""
+    no_bias_correction: bool = False
+    """Do not correct the first moment's bias."""
+
+    def __post_init__(self) -> None:
+        check_betas("--adamax-betas", self.adamax_betas)
+
+
+@dataclass(kw_only=True)
+class LambConfig:
+    """Options of LAMB."""
+
+    lamb_betas: tuple[float, float] = (0.9, 0.999)
+    """Betas of LAMB."""
+    lamb_eps: Annotated[float, Range(gt=0)] = 1e-8
+    """Epsilon of LAMB."""
+    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    """Decoupled weight decay; when on, each tensor's step has the trust ratio."""
+
+    def __post_init__(self) -> None:
+        check_betas("--lamb-betas", self.lamb_betas)
+
+
+@dataclass(kw_only=True)
+class AdafactorConfig:
+    """Options of Adafactor."""
+
+    adafactor_eps: tuple[float, float] = (1e-30, 1e-3)
+    """Epsilons: added to the squared gradient, and the floor of the parameters' RMS."""
+    clip_threshold: Annotated[float, Range(gt=0)] = 1.0
+    """Threshold of the update's root mean square."""
+    decay_rate: Annotated[float, Range(lt=0)] = -0.8
+    """Decay rate of the second moment: beta2 at step t is 1 - t**decay_rate."""
+    beta1: Annotated[float | None, Range(ge=0, lt=1)] = None
+    """Beta of a first moment (none by default)."""
+    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    """Decoupled weight decay."""
+    scale_parameter: bool = False
+    """Scale the step by the parameters' root mean square."""
+    relative_step: bool = False
+    """Step size 1/sqrt(step) (capped at 0.01) instead of --lr."""
+    warmup_init: bool = False
+    """With --relative-step: the cap grows as 1e-6 * step."""
+
+    def __post_init__(self) -> None:
+        from seqx.errors import ConfigError
+
+        if self.warmup_init and not self.relative_step:
+            raise ConfigError("--warmup-init needs --relative-step (as in fairseq)")
+
+
+def check_betas(flag: str, betas: tuple[float, float]) -> None:
+    """Refuse betas outside [0, 1)."""
+    from seqx.errors import ConfigError
+
+    if not all(0 <= b < 1 for b in betas):
+        raise ConfigError(f"{flag} {betas}: each beta must be in [0, 1)")

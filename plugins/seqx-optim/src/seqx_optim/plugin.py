@@ -35,9 +35,51 @@ def seqx_register(registry):
         config="seqx_optim.configs:InverseSqrtConfig",
         help="Linear warmup, then decay proportional to 1/sqrt(updates).",
     )
+    for name, target, config, help in OPTIMIZERS:
+        registry.optimizer(name, target, config=config, help=help)
     for name, target, config, help in SCHEDULES:
         registry.lr_scheduler(name, target, config=config, help=help)
 
+
+OPTIMIZERS = (
+    (
+        "adadelta",
+        "seqx_optim.torch_wrapped:Adadelta",
+        "seqx_optim.configs:AdadeltaConfig",
+        "Adadelta (torch's), --adadelta-rho and --adadelta-eps.",
+    ),
+    (
+        "adagrad",
+        "seqx_optim.torch_wrapped:Adagrad",
+        "seqx_optim.configs:AdagradConfig",
+        "Adagrad (torch's).",
+    ),
+    (
+        "adamax",
+        "seqx_optim.adamax:Adamax",
+        "seqx_optim.configs:AdamaxConfig",
+        "fairseq's Adamax: --adamax-betas, --adamax-eps, --no-bias-correction.",
+    ),
+    (
+        "lamb",
+        "seqx_optim.lamb:Lamb",
+        "seqx_optim.configs:LambConfig",
+        "LAMB as apex's FusedLAMB computes it (apex's kernel on CUDA when importable).",
+    ),
+    (
+        "adafactor",
+        "seqx_optim.adafactor:Adafactor",
+        "seqx_optim.configs:AdafactorConfig",
+        "fairseq's Adafactor: factored second moments, clipped updates, relative steps.",
+    ),
+    (
+        "cpu_adam",
+        "seqx_optim.adam:CPUAdam",
+        "seqx_optim.configs:CPUAdamConfig",
+        "fairseq's cpu_adam name for AdamW, on torch's fused CPU kernel.",
+    ),
+)
+"""fairseq's other optimizers: (name, target, config, help)."""
 
 SCHEDULES = (
     (
