@@ -15,6 +15,7 @@ launcher's copy comes (a loaded machine delays it by seconds), takes both as one
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -95,6 +96,11 @@ class StopRequest:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        launched = bool(os.environ.get(LAUNCHED_RANK))
         for signum, previous in self._previous.items():
+            if launched and signum in FORWARDED:
+                # the run is over: a late stand-in changes nothing (ignored, not a handler,
+                # so it stays ignored while the interpreter shuts down)
+                previous = signal.SIG_IGN
             signal.signal(signum, previous)
         self._previous.clear()
