@@ -42,3 +42,11 @@ class SubwordNMTConfig:
     """Path to subword-nmt's codes file (seqx preprocess learns one when not given)."""
     bpe_separator: str = "@@"
     """The mark of a unit that does not end a word."""
+
+
+@dataclass(kw_only=True)
+class ByteBPEConfig:
+    """Options of byte_bpe."""
+
+    sentencepiece_model_path: str | None = None
+    """Path to the sentencepiece model trained on byte-encoded text."""

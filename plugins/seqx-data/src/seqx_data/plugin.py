@@ -42,3 +42,19 @@ def seqx_register(registry):
         config="seqx_data.configs:SubwordNMTConfig",
         help="Subword-nmt BPE codes (--bpe-codes; learned by seqx preprocess, or given).",
     )
+    registry.bpe(
+        "characters",
+        "seqx_data.byte_level:Characters",
+        help="One unit per character (a space as \u2581).",
+    )
+    registry.bpe(
+        "bytes",
+        "seqx_data.byte_level:Bytes",
+        help="One unit per UTF-8 byte, as a printable character (fairseq's byte encoding).",
+    )
+    registry.bpe(
+        "byte_bpe",
+        "seqx_data.byte_level:ByteBPE",
+        config="seqx_data.configs:ByteBPEConfig",
+        help="A sentencepiece model over byte-encoded text (--sentencepiece-model-path).",
+    )
