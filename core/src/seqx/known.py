@@ -65,7 +65,7 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "seqx-data": {
         "dataset_format": ("raw", "mmap", "lazy", "cached"),
         "tokenizer": ("space", "moses"),
-        "bpe": ("sentencepiece", "subword_nmt", "characters", "bytes", "byte_bpe"),
+        "bpe": ("sentencepiece", "subword_nmt", "characters", "bytes", "byte_bpe", "gpt2"),
     },
 }
 """Distribution name -> kind -> the names it registers."""

@@ -50,3 +50,13 @@ class ByteBPEConfig:
 
     sentencepiece_model_path: str | None = None
     """Path to the sentencepiece model trained on byte-encoded text."""
+
+
+@dataclass(kw_only=True)
+class GPT2BPEConfig:
+    """Options of gpt2."""
+
+    gpt2_encoder_json: str | None = None
+    """Path to GPT-2's encoder.json (units to ids)."""
+    gpt2_vocab_bpe: str | None = None
+    """Path to GPT-2's vocab.bpe (the ranked merges)."""

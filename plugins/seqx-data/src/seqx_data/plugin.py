@@ -58,3 +58,9 @@ def seqx_register(registry):
         config="seqx_data.configs:ByteBPEConfig",
         help="A sentencepiece model over byte-encoded text (--sentencepiece-model-path).",
     )
+    registry.bpe(
+        "gpt2",
+        "seqx_data.gpt2_bpe:GPT2BPE",
+        config="seqx_data.configs:GPT2BPEConfig",
+        help="GPT-2's byte-level BPE from --gpt2-encoder-json and --gpt2-vocab-bpe.",
+    )
