@@ -66,6 +66,7 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "dataset_format": ("raw", "mmap", "lazy", "cached"),
         "tokenizer": ("space", "moses"),
         "bpe": ("sentencepiece", "subword_nmt", "characters", "bytes", "byte_bpe", "gpt2"),
+        "scorer": ("chrf", "wer"),
     },
 }
 """Distribution name -> kind -> the names it registers."""

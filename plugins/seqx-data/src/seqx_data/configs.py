@@ -60,3 +60,17 @@ class GPT2BPEConfig:
     """Path to GPT-2's encoder.json (units to ids)."""
     gpt2_vocab_bpe: str | None = None
     """Path to GPT-2's vocab.bpe (the ranked merges)."""
+
+
+@dataclass(kw_only=True)
+class WerConfig:
+    """Options of the wer scorer."""
+
+    wer_tokenizer: str = "none"
+    """sacreBLEU's tokenizer to apply first: none, 13a, intl, zh, char, ..."""
+    wer_remove_punct: bool = False
+    """Drop tokens made of punctuation only."""
+    wer_char_level: bool = False
+    """Score characters instead of words."""
+    wer_lowercase: bool = False
+    """Lowercase first."""

@@ -64,3 +64,12 @@ def seqx_register(registry):
         config="seqx_data.configs:GPT2BPEConfig",
         help="GPT-2's byte-level BPE from --gpt2-encoder-json and --gpt2-vocab-bpe.",
     )
+    registry.scorer(
+        "chrf", "seqx_data.scorers:ChrFScorer", help="chrF through sacreBLEU (fairseq's chrf)."
+    )
+    registry.scorer(
+        "wer",
+        "seqx_data.scorers:WerScorer",
+        config="seqx_data.configs:WerConfig",
+        help="Word error rate on fairseq's evaluation tokenization (--wer-tokenizer, ...).",
+    )

@@ -14,6 +14,7 @@ __all__ = [
     "ModelConformance",
     "OptimizerConformance",
     "PluginConformance",
+    "ScorerConformance",
     "TokenizerConformance",
 ]
 
@@ -36,4 +37,8 @@ def __getattr__(name: str) -> object:
         from seqx.testing.conformance import optim
 
         return getattr(optim, name)
+    if name == "ScorerConformance":
+        from seqx.testing.conformance import scorer
+
+        return scorer.ScorerConformance
     raise AttributeError(name)
