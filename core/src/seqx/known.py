@@ -65,7 +65,15 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "seqx-data": {
         "dataset_format": ("raw", "mmap", "lazy", "cached"),
         "tokenizer": ("space", "moses"),
-        "bpe": ("sentencepiece", "subword_nmt", "characters", "bytes", "byte_bpe", "gpt2"),
+        "bpe": (
+            "sentencepiece",
+            "subword_nmt",
+            "characters",
+            "bytes",
+            "byte_bpe",
+            "gpt2",
+            "hf_byte_bpe",
+        ),
         "scorer": ("chrf", "wer"),
     },
 }

@@ -74,3 +74,15 @@ class WerConfig:
     """Score characters instead of words."""
     wer_lowercase: bool = False
     """Lowercase first."""
+
+
+@dataclass(kw_only=True)
+class HFByteBPEConfig:
+    """Options of hf_byte_bpe."""
+
+    bpe_vocab: str | None = None
+    """Path to vocab.json (seqx preprocess learns one when not given)."""
+    bpe_merges: str | None = None
+    """Path to merges.txt."""
+    bpe_add_prefix_space: bool = False
+    """Add a space before the text, so its first word is encoded as the others are."""

@@ -73,3 +73,9 @@ def seqx_register(registry):
         config="seqx_data.configs:WerConfig",
         help="Word error rate on fairseq's evaluation tokenization (--wer-tokenizer, ...).",
     )
+    registry.bpe(
+        "hf_byte_bpe",
+        "seqx_data.hf_byte_bpe:HFByteBPE",
+        config="seqx_data.configs:HFByteBPEConfig",
+        help="Hugging Face tokenizers' byte-level BPE (--bpe-vocab, --bpe-merges).",
+    )
