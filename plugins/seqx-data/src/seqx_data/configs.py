@@ -86,3 +86,13 @@ class HFByteBPEConfig:
     """Path to merges.txt."""
     bpe_add_prefix_space: bool = False
     """Add a space before the text, so its first word is encoded as the others are."""
+
+
+@dataclass(kw_only=True)
+class BertBPEConfig:
+    """Options of bert."""
+
+    bpe_vocab_file: str | None = None
+    """Path to BERT's vocab.txt."""
+    bpe_cased: bool = False
+    """Keep case and accents (a cased BERT vocabulary)."""

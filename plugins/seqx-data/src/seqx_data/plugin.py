@@ -79,3 +79,9 @@ def seqx_register(registry):
         config="seqx_data.configs:HFByteBPEConfig",
         help="Hugging Face tokenizers' byte-level BPE (--bpe-vocab, --bpe-merges).",
     )
+    registry.bpe(
+        "bert",
+        "seqx_data.bert_bpe:BertBPE",
+        config="seqx_data.configs:BertBPEConfig",
+        help="BERT's WordPiece from --bpe-vocab-file (--bpe-cased keeps case).",
+    )
