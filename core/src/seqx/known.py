@@ -73,6 +73,7 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "byte_bpe",
             "gpt2",
             "hf_byte_bpe",
+            "bert",
         ),
         "scorer": ("chrf", "wer"),
     },
