@@ -33,8 +33,8 @@ def assert_same_output(ours: str, theirs: str) -> None:
             assert x == y
 
 
-def _generate(fairseq_dir, checkpoint, data="data-bin", *extra):
-    return run_seqx(
+def _generate(seqx, fairseq_dir, checkpoint, data="data-bin", *extra):
+    return seqx(
         "generate", fairseq_dir / data, "--path", fairseq_dir / checkpoint,
         "--gen-subset", "test", "--beam", "5", "--batch-size", "16", *extra,
     ).stdout  # fmt: skip
@@ -50,19 +50,21 @@ def _generate(fairseq_dir, checkpoint, data="data-bin", *extra):
         ("fconv.pt", "fconv.generate.txt"),
     ],
 )
-def test_generate_matches_fairseq_generate(fairseq_dir, checkpoint, expected):
-    ours = _generate(fairseq_dir, checkpoint)
+def test_generate_matches_fairseq_generate(fairseq_dir, checkpoint, expected, seqx):
+    ours = _generate(seqx, fairseq_dir, checkpoint)
     assert_same_output(ours, (fairseq_dir / expected).read_text())
 
 
-def test_generate_with_remove_bpe_and_nbest_on_a_lazy_folder(fairseq_dir):
-    ours = _generate(fairseq_dir, "transformer.pt", "data-bin-lazy", "--remove-bpe", "--nbest", "2")
+def test_generate_with_remove_bpe_and_nbest_on_a_lazy_folder(fairseq_dir, seqx):
+    ours = _generate(
+        seqx, fairseq_dir, "transformer.pt", "data-bin-lazy", "--remove-bpe", "--nbest", "2"
+    )
     assert "@@" not in ours
     assert_same_output(ours, (fairseq_dir / "transformer.generate-lazy.txt").read_text())
 
 
-def test_eval_lm_matches_fairseq_eval_lm(fairseq_dir):
-    proc = run_seqx(
+def test_eval_lm_matches_fairseq_eval_lm(fairseq_dir, seqx):
+    proc = seqx(
         "eval-lm", fairseq_dir / "lm-bin", "--path", fairseq_dir / "lstm_lm.pt",
         "--gen-subset", "test", "--tokens-per-sample", "64", "--max-tokens", "512",
     )  # fmt: skip
@@ -114,19 +116,19 @@ def _plain_copy(fairseq_dir, tmp_path, **model_options):
     return tmp_path / "changed.pt"
 
 
-def test_an_arch_seqx_lacks_is_named_with_what_imports(fairseq_dir, tmp_path):
+def test_an_arch_seqx_lacks_is_named_with_what_imports(fairseq_dir, tmp_path, seqx):
     path = _plain_copy(fairseq_dir, tmp_path, arch="bart_large")
-    proc = run_seqx("generate", fairseq_dir / "data-bin", "--path", path, check=False)
+    proc = seqx("generate", fairseq_dir / "data-bin", "--path", path, check=False)
     assert proc.returncode == 1
     assert "is a 'bart_large' model, which no installed plugin provides" in proc.stderr
     assert "lstm_wiseman_iwslt_de_en" in proc.stderr and "transformer_iwslt_de_en" in proc.stderr
 
 
-def test_an_option_seqx_lacks_is_refused_by_name(fairseq_dir, tmp_path):
+def test_an_option_seqx_lacks_is_refused_by_name(fairseq_dir, tmp_path, seqx):
     state = load_fairseq(str(fairseq_dir / "transformer.pt"))
     state["cfg"]["model"]["no_cross_attention"] = True
     torch.save(state, tmp_path / "changed.pt")
-    proc = run_seqx(
+    proc = seqx(
         "generate", fairseq_dir / "data-bin", "--path", tmp_path / "changed.pt", check=False
     )
     assert proc.returncode == 1
@@ -152,10 +154,12 @@ def test_an_imported_checkpoint_fine_tunes_but_does_not_resume(fairseq_dir, tmp_
     assert proc.returncode == 1 and "--finetune-from-model" in proc.stderr
 
 
-def test_interactive_with_moses_and_subword_nmt_matches_fairseq_interactive(fairseq_dir, model_dir):
+def test_interactive_with_moses_and_subword_nmt_matches_fairseq_interactive(
+    fairseq_dir, model_dir, seqx
+):
     """The command fairseq-interactive ran, with its flags as they were."""
     model = model_dir
-    ours = run_seqx(
+    ours = seqx(
         "interactive", "--path", model / "model.pt", model, "--beam", "5",
         "--source-lang", "en", "--target-lang", "de", "--tokenizer", "moses",
         "--bpe", "subword_nmt", "--bpe-codes", model / "bpecodes",
@@ -164,9 +168,9 @@ def test_interactive_with_moses_and_subword_nmt_matches_fairseq_interactive(fair
     assert_same_output(ours, (fairseq_dir / "transformer.interactive.txt").read_text())
 
 
-def test_model_overrides_must_be_a_dict_of_known_options(fairseq_dir):
+def test_model_overrides_must_be_a_dict_of_known_options(fairseq_dir, seqx):
     def run(value):
-        return run_seqx(
+        return seqx(
             "generate", fairseq_dir / "data-bin", "--path", fairseq_dir / "lstm.pt",
             "--model-overrides", value, "--quiet", check=False,
         )  # fmt: skip
@@ -179,31 +183,31 @@ def test_model_overrides_must_be_a_dict_of_known_options(fairseq_dir):
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
 
 
-def test_fp16_and_bf16_decode_close_to_float32(fairseq_dir):
+def test_fp16_and_bf16_decode_close_to_float32(fairseq_dir, seqx):
     theirs = {
         line.split("\t")[0]: line.split("\t")[2]
         for line in (fairseq_dir / "transformer.generate.txt").read_text().splitlines()
         if line.startswith("H-")
     }
     for flag in ("--fp16", "--bf16"):
-        ours = _generate(fairseq_dir, "transformer.pt", "data-bin", flag)
+        ours = _generate(seqx, fairseq_dir, "transformer.pt", "data-bin", flag)
         hypos = [line.split("\t") for line in ours.splitlines() if line.startswith("H-")]
         assert len(hypos) == 40
         assert sum(h[2] == theirs[h[0]] for h in hypos) >= 30, flag
-    proc = run_seqx(
+    proc = seqx(
         "generate", fairseq_dir / "data-bin", "--path", fairseq_dir / "lstm.pt", "--fp16",
         "--int8", check=False,
     )  # fmt: skip
     assert proc.returncode == 1 and "choose one of --fp16, --int8" in proc.stderr
 
 
-def test_broken_files_and_other_dictionaries_are_named(fairseq_dir, tmp_path):
+def test_broken_files_and_other_dictionaries_are_named(fairseq_dir, tmp_path, seqx):
     data = (fairseq_dir / "transformer.pt").read_bytes()
     (tmp_path / "truncated.pt").write_bytes(data[: len(data) // 2])
     (tmp_path / "notes.pt").write_text("not a checkpoint\n")
 
     def generate(path, folder="data-bin"):
-        return run_seqx("generate", fairseq_dir / folder, "--path", path, check=False)
+        return seqx("generate", fairseq_dir / folder, "--path", path, check=False)
 
     proc = generate(tmp_path / "truncated.pt")
     assert proc.returncode == 1 and "is truncated or corrupted" in proc.stderr
@@ -214,14 +218,14 @@ def test_broken_files_and_other_dictionaries_are_named(fairseq_dir, tmp_path):
     mixed = tmp_path / "mixed"
     shutil.copytree(fairseq_dir / "data-bin", mixed)
     shutil.copy(fairseq_dir / "lm-bin" / "dict.txt", mixed / "dict.de.txt")
-    proc = run_seqx("generate", mixed, "--path", fairseq_dir / "lstm.pt", check=False)
+    proc = seqx("generate", mixed, "--path", fairseq_dir / "lstm.pt", check=False)
     assert proc.returncode == 1 and "dictionary of 624 symbols" in proc.stderr
     # ... and by content once seqx convert --data recorded them
-    run_seqx(
+    seqx(
         "convert", fairseq_dir / "lstm.pt", tmp_path / "lstm.pt", "--data", fairseq_dir / "data-bin"
     )
     lines = (fairseq_dir / "data-bin" / "dict.de.txt").read_text().splitlines()
     lines[10], lines[11] = lines[11], lines[10]
     (mixed / "dict.de.txt").write_text("\n".join(lines) + "\n")
-    proc = run_seqx("generate", mixed, "--path", tmp_path / "lstm.pt", check=False)
+    proc = seqx("generate", mixed, "--path", tmp_path / "lstm.pt", check=False)
     assert proc.returncode == 1 and "another target dictionary" in proc.stderr

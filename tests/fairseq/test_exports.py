@@ -7,7 +7,6 @@ import pytest
 import torch
 
 from seqx.compat.fairseq.pickles import load_fairseq
-from seqx.testing.cli import run_seqx
 
 from .test_checkpoints import assert_same_output
 
@@ -15,8 +14,8 @@ FAMILIES = ("transformer", "lstm", "fconv")
 
 
 @pytest.mark.parametrize("name", FAMILIES)
-def test_fairseq_decodes_the_export_to_seqxs_hypotheses(fairseq_dir, name):
-    ours = run_seqx(
+def test_fairseq_decodes_the_export_to_seqxs_hypotheses(fairseq_dir, name, seqx):
+    ours = seqx(
         "generate", fairseq_dir / "data-bin", "--path", fairseq_dir / "export" / f"{name}.seqx.pt",
         "--gen-subset", "test", "--beam", "5", "--batch-size", "16",
     ).stdout  # fmt: skip
@@ -25,9 +24,9 @@ def test_fairseq_decodes_the_export_to_seqxs_hypotheses(fairseq_dir, name):
 
 
 @pytest.mark.parametrize("name", FAMILIES)
-def test_convert_writes_the_file_fairseq_decoded(fairseq_dir, tmp_path, name):
+def test_convert_writes_the_file_fairseq_decoded(fairseq_dir, tmp_path, name, seqx):
     out = tmp_path / "out.pt"
-    proc = run_seqx("convert", fairseq_dir / "export" / f"{name}.seqx.pt", out, "--to", "fairseq")
+    proc = seqx("convert", fairseq_dir / "export" / f"{name}.seqx.pt", out, "--to", "fairseq")
     assert f"a fairseq checkpoint of model '{name}'" in proc.stdout
     new, old = (
         load_fairseq(str(out)),
@@ -39,9 +38,9 @@ def test_convert_writes_the_file_fairseq_decoded(fairseq_dir, tmp_path, name):
 
 
 @pytest.mark.parametrize("name", ["transformer", "lstm", "fconv", "lstm_lm"])
-def test_a_fairseq_checkpoint_comes_back_as_fairseqs_own(fairseq_dir, tmp_path, name):
-    run_seqx("convert", fairseq_dir / f"{name}.pt", tmp_path / "seqx.pt")
-    run_seqx("convert", tmp_path / "seqx.pt", tmp_path / "back.pt", "--to", "fairseq")
+def test_a_fairseq_checkpoint_comes_back_as_fairseqs_own(fairseq_dir, tmp_path, name, seqx):
+    seqx("convert", fairseq_dir / f"{name}.pt", tmp_path / "seqx.pt")
+    seqx("convert", tmp_path / "seqx.pt", tmp_path / "back.pt", "--to", "fairseq")
     original = load_fairseq(str(fairseq_dir / f"{name}.pt"))
     back = load_fairseq(str(tmp_path / "back.pt"))
     stale = ("_float_tensor", "in_proj_weight", "in_proj_bias", "out_proj_weight")
