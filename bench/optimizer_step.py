@@ -98,7 +98,7 @@ def main() -> None:
     out: dict[str, Any] = {"parameters": sum(p.numel() for p in _params(0)), "steps": args.steps}
     for name, options, label, reference in cases:
         ours_all, ref_all = [], []
-        for _ in range(3):  # alternate, so that drift in the machine's speed hits both
+        for _ in range(5):  # alternate, so that drift in the machine's speed hits both
             ours_all += _time(_seqx(name, options), args.steps)
             if reference is not None:
                 ref_all += _time(reference, args.steps)

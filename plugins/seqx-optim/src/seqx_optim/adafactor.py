@@ -65,7 +65,7 @@ class _Adafactor(torch.optim.Optimizer):
         state = self.state[p]
         if not state:
             self._init(state, grad, factored, first_moment)
-        weights = p.float()
+        weights = p if p.dtype == torch.float32 else p.float()  # updated in place
         state["step"] += 1
         state["RMS"] = _rms(weights)
         group["lr"] = self._lr(group, state)
@@ -89,7 +89,8 @@ class _Adafactor(torch.optim.Optimizer):
         if group["weight_decay"] != 0:
             weights.add_(weights, alpha=-group["weight_decay"] * group["lr"])
         weights.add_(-update)
-        p.copy_(weights)
+        if weights is not p:
+            p.copy_(weights)
 
 
 class Adafactor(Optimizer):
