@@ -51,3 +51,21 @@ def test_fully_sharded_is_a_clear_error(data, tmp_path):
         check=False,
     )  # fmt: skip
     assert proc.returncode == 1 and "fully_sharded (FSDP) is not available" in proc.stderr
+
+
+def test_composite_optimizer_with_pass_through_trains_and_resumes(data, tmp_path):
+    groups = (
+        '{"default": {"optimizer": {"_name": "adam"}, "lr_scheduler": {"_name": '
+        '"inverse_sqrt", "warmup_updates": 4}, "lr": [0.002]}}'
+    )
+    common = (
+        "train", data, "--arch", "transformer_tiny", "--encoder-embed-dim", "16",
+        "--encoder-ffn-embed-dim", "32", "--optimizer", "composite", "--groups", groups,
+        "--lr-scheduler", "pass_through", "--num-workers", "0", "--save-dir", tmp_path,
+        "--log-format", "simple", "--log-interval", "1", "--no-epoch-checkpoints",
+        "--max-sentences", "16",
+    )  # fmt: skip
+    run_seqx(*common, "--max-update", "2")
+    proc = run_seqx(*common, "--max-update", "3")
+    assert "(2 updates)" in proc.stderr  # resumed with the composite optimizer's state
+    assert "num_updates 3" in proc.stderr or "num_updates=3" in proc.stderr

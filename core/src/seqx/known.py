@@ -49,6 +49,7 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "lamb",
             "adafactor",
             "cpu_adam",
+            "composite",
         ),
         "lr_scheduler": (
             "fixed",
@@ -60,6 +61,7 @@ KNOWN_DISTRIBUTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "tri_stage",
             "triangular",
             "manual",
+            "pass_through",
         ),
     },
     "seqx-data": {

@@ -191,3 +191,90 @@ def test_steps_are_fairseqs(case):
             torch.testing.assert_close(
                 p.detach().flatten(), torch.tensor(want), rtol=1e-5, atol=1e-6
             )
+
+
+# -- composite and pass_through ---------------------------------------------------------------
+
+GROUPS = json.dumps(
+    {
+        "default": {
+            "optimizer": {"_name": "adam", "adam_betas": [0.9, 0.98]},
+            "lr_scheduler": {"_name": "fixed", "warmup_updates": 2},
+            "lr": [0.01],
+        },
+        "emb": {
+            "optimizer": {"_name": "sgd", "momentum": 0.5},
+            "lr_scheduler": {"_name": "fixed"},
+            "lr": [0.1],
+        },
+    }
+)
+
+
+class TestComposite(OptimizerConformance):
+    plugin = "seqx_optim.plugin"
+    name = "composite"
+    lr = 0.01
+    config_overrides = {"groups": json.dumps({"default": {"optimizer": {"_name": "adam"}}})}
+
+
+def _composite(groups=GROUPS):
+    from seqx_optim.composite import CompositeOptimizer, PassThroughSchedule
+    from seqx_optim.configs import CompositeConfig, PassThroughConfig
+
+    torch.manual_seed(0)
+    a = torch.nn.Parameter(torch.randn(4))
+    b = torch.nn.Parameter(torch.randn(3))
+    b.param_group = "emb"
+    opt = CompositeOptimizer(CompositeConfig(groups=groups), [a, b], 0.5)
+    return a, b, opt, PassThroughSchedule(PassThroughConfig(), opt, (0.5,))
+
+
+def test_each_group_steps_with_its_own_optimizer_and_schedule():
+    a, b, opt, sched = _composite()
+    ref_b = torch.nn.Parameter(b.detach().clone())
+    sgd = torch.optim.SGD([ref_b], lr=0.1, momentum=0.5)
+    start_a = a.detach().clone()
+    sched.step_begin_epoch(1)
+    for n in range(1, 4):
+        for p in (a, b, ref_b):
+            p.grad = None
+        ((a * a).sum() + (b * b).sum()).backward()
+        (ref_b * ref_b).sum().backward()
+        opt.step()
+        sgd.step()
+        sched.step_update(n)
+    torch.testing.assert_close(b, ref_b)  # the emb group: SGD at 0.1, its own schedule
+    assert not torch.equal(a, start_a)
+    assert [g["lr"] for g in opt.param_groups] == pytest.approx([0.01, 0.1])
+    assert set(sched.state_dict()) == {"default", "emb"}
+    assert set(opt.state_dict()) == {"default", "emb"}
+
+
+def test_composite_refuses_what_does_not_fit():
+    from seqx.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="is not JSON"):
+        _composite("{oops")
+    with pytest.raises(ConfigError, match="but the model's parameters are in"):
+        _composite(json.dumps({"default": {"optimizer": {"_name": "adam"}}}))
+    with pytest.raises(ConfigError, match="names optimizer 'adamw'"):
+        _composite(
+            json.dumps(
+                {
+                    "default": {"optimizer": {"_name": "adamw"}},
+                    "emb": {"optimizer": {"_name": "sgd"}},
+                }
+            )
+        )
+
+
+def test_pass_through_needs_a_composite_optimizer():
+    from seqx.errors import ConfigError
+    from seqx_optim.adam import Adam
+    from seqx_optim.composite import PassThroughSchedule
+    from seqx_optim.configs import AdamConfig, PassThroughConfig
+
+    opt = Adam(AdamConfig(), [torch.nn.Parameter(torch.zeros(2))], 0.1)
+    with pytest.raises(ConfigError, match="pass_through steps the schedules"):
+        PassThroughSchedule(PassThroughConfig(), opt, (0.1,))

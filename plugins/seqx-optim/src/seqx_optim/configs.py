@@ -293,3 +293,17 @@ def check_betas(flag: str, betas: tuple[float, float]) -> None:
 
     if not all(0 <= b < 1 for b in betas):
         raise ConfigError(f"{flag} {betas}: each beta must be in [0, 1)")
+
+
+@dataclass(kw_only=True)
+class CompositeConfig:
+    """Options of the composite optimizer."""
+
+    groups: str = "{}"
+    """Each parameter group's optimizer, schedule and rate, as JSON: '{"default":
+    {"optimizer": {"_name": "adam"}, "lr_scheduler": {"_name": "fixed"}, "lr": [0.001]}}'."""
+
+
+@dataclass(kw_only=True)
+class PassThroughConfig:
+    """The pass_through schedule has no options of its own."""

@@ -73,6 +73,12 @@ OPTIMIZERS = (
         "fairseq's Adafactor: factored second moments, clipped updates, relative steps.",
     ),
     (
+        "composite",
+        "seqx_optim.composite:CompositeOptimizer",
+        "seqx_optim.configs:CompositeConfig",
+        "One optimizer and schedule per parameter group (--groups JSON).",
+    ),
+    (
         "cpu_adam",
         "seqx_optim.adam:CPUAdam",
         "seqx_optim.configs:CPUAdamConfig",
@@ -117,6 +123,12 @@ SCHEDULES = (
         "seqx_optim.triangular:TriangularSchedule",
         "seqx_optim.configs:TriangularConfig",
         "The rate cycles linearly between --lr and --max-lr.",
+    ),
+    (
+        "pass_through",
+        "seqx_optim.composite:PassThroughSchedule",
+        "seqx_optim.configs:PassThroughConfig",
+        "Steps the schedules of --optimizer composite's groups.",
     ),
     (
         "manual",
