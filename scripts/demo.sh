@@ -32,9 +32,9 @@ seqx generate "$work/data-bin" --path "$work/checkpoints/checkpoint_best.pt" \
     --beam 5 --batch-size 128 --scoring sacrebleu > "$work/generate-test.txt"
 tail -n 1 "$work/generate-test.txt"
 
-echo "== 5. seqx score: detokenized hypotheses against the raw references"
+echo "== 5. seqx score --sacrebleu: detokenized hypotheses against the raw references"
 grep '^D-' "$work/generate-test.txt" | sort -t- -k2 -n | cut -f3 > "$work/hyp.test.en"
-seqx score --sys "$work/hyp.test.en" --ref "$work/raw/test.en"
+seqx score --sys "$work/hyp.test.en" --ref "$work/raw/test.en" --sacrebleu
 
 echo "== 6. seqx interactive with the trained checkpoint"
 echo "Die alte Frau hat den roten Ball im Garten gefunden." \
