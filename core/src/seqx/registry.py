@@ -171,6 +171,16 @@ class Entry:
         """``model 'transformer' (seqx-transformer 0.1.0)``."""
         return f"{self.kind} '{self.name}' ({self.provenance.describe()})"
 
+    def record(self) -> dict[str, Any]:
+        """What checkpoints record of it: name, plugin, distribution, version."""
+        p = self.provenance
+        return {
+            "name": self.name,
+            "plugin": p.plugin,
+            "distribution": p.distribution,
+            "version": p.version,
+        }
+
     def _import(self, what: str, target: Any) -> Any:
         if not isinstance(target, str):
             return target

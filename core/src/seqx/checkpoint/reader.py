@@ -27,11 +27,11 @@ def read_checkpoint(
         from seqx.plugins import get_plugin_manager
 
         pm = get_plugin_manager()
-    from seqx.compat.fairseq.pickles import is_fairseq_pickle
-
     try:
         state = load_state(path)
     except PickledObjectsError:
+        from seqx.compat.fairseq.pickles import is_fairseq_pickle
+
         if not is_fairseq_pickle(path):
             raise
         from seqx.compat.fairseq.imports import read_fairseq_checkpoint
@@ -42,8 +42,3 @@ def read_checkpoint(
 
         return import_state(state, pm.registry, path)
     return upgrade(state, pm, path) if upgrade_format else state
-
-
-def is_imported(state: dict[str, Any]) -> bool:
-    """Whether ``state`` was imported from another toolkit (it has no training state)."""
-    return "imported" in state

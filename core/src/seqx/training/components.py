@@ -27,15 +27,7 @@ class Chosen:
 
     def provenance(self) -> dict[str, Any] | None:
         """What checkpoints record of it: name, plugin, distribution, version."""
-        if self.entry is None:
-            return None
-        p = self.entry.provenance
-        return {
-            "name": self.entry.name,
-            "plugin": p.plugin,
-            "distribution": p.distribution,
-            "version": p.version,
-        }
+        return None if self.entry is None else self.entry.record()
 
 
 def chosen(registry: Registry, run_config: RunConfig, section: str, kind: str) -> Chosen:

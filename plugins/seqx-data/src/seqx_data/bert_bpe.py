@@ -52,7 +52,7 @@ class BertBPE(BPE):
         return " ".join(self.tokenizer.encode(x, add_special_tokens=False).tokens)
 
     def decode(self, x: str) -> str:
-        text = " ".join(x.split(" ")).replace(" ##", "").strip()
+        text = x.replace(" ##", "").strip()
         for old, new in CLEAN_UP:
             text = text.replace(old, new)
         return text

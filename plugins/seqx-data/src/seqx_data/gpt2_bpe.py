@@ -104,10 +104,7 @@ class GPT2BPE(BPE):
         return " ".join(map(str, ids))
 
     def decode(self, x: str) -> str:
-        units = [
-            self.decoder.get(int(t), t) if t.isdigit() and t not in ("<unk>", "<mask>") else t
-            for t in x.split()
-        ]
+        units = [self.decoder.get(int(t), t) if t.isdigit() else t for t in x.split()]
         chars = "".join(units)
         data = bytearray(self.to_byte[c] for c in chars if c in self.to_byte)
         return data.decode("utf-8", errors="replace")

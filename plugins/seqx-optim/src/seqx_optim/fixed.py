@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from seqx.optim import LRScheduler, Optimizer
+from seqx.optim import Optimizer
+from seqx_optim.single_rate import WarmedRate
 
 
-class FixedSchedule(LRScheduler):
+class FixedSchedule(WarmedRate):
     """``--lr`` gives the rate of each epoch (the last one repeats)."""
 
     def __init__(self, cfg: Any, optimizer: Optimizer, lrs: tuple[float, ...]) -> None:
@@ -36,11 +37,3 @@ class FixedSchedule(LRScheduler):
             self.warmup_factor = 1.0
             self.optimizer.set_lr(self.lr)
         return self.optimizer.get_lr()
-
-    def state_dict(self) -> dict[str, Any]:
-        return {**super().state_dict(), "lr": self.lr, "warmup_factor": self.warmup_factor}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        super().load_state_dict(state)
-        self.lr = state.get("lr", self.lr)
-        self.warmup_factor = state.get("warmup_factor", self.warmup_factor)

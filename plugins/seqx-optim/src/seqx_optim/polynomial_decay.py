@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from seqx.optim import LRScheduler, Optimizer
-from seqx_optim.single_rate import period_or_max_update
+from seqx.optim import Optimizer
+from seqx_optim.single_rate import WarmedRate, period_or_max_update
 
 
-class PolynomialDecaySchedule(LRScheduler):
+class PolynomialDecaySchedule(WarmedRate):
     """fairseq's schedule: ``lr = (peak - end) * (1 - progress)**power + end``, where
     progress runs from the end of warmup to --total-num-update."""
 
@@ -47,11 +47,3 @@ class PolynomialDecaySchedule(LRScheduler):
             lr = (self.lr - end) * remaining**cfg.power + end
         self.optimizer.set_lr(lr)
         return self.optimizer.get_lr()
-
-    def state_dict(self) -> dict[str, Any]:
-        return {**super().state_dict(), "lr": self.lr, "warmup_factor": self.warmup_factor}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        super().load_state_dict(state)
-        self.lr = state.get("lr", self.lr)
-        self.warmup_factor = state.get("warmup_factor", self.warmup_factor)

@@ -117,16 +117,3 @@ def same_named(
                 f"'{spec.name}' takes {type_name(spec.type)}"
             ) from None
     return out
-
-
-def rename_keys(weights: Mapping[str, Tensor], renames: list[tuple[str, str]]) -> dict[str, Tensor]:
-    """``weights`` with each key's first matching substring ``old`` replaced by ``new``
-    (the first rule that matches wins)."""
-    out = {}
-    for key, tensor in weights.items():
-        for old, new in renames:
-            if old in key:
-                key = key.replace(old, new, 1)
-                break
-        out[key] = tensor
-    return out

@@ -77,8 +77,8 @@ def import_state(raw: dict[str, Any], registry: Registry, path: str) -> dict[str
     state = build_state(
         config=config,
         components={
-            "task": _provenance(registry.get("task", task["_name"])),
-            "model": _provenance(entry),
+            "task": registry.get("task", task["_name"]).record(),
+            "model": entry.record(),
         },
         model=weights,
         optimizer={},
@@ -141,16 +141,6 @@ def _tensors(weights: dict[str, Any]) -> dict[str, Any]:
     import torch
 
     return {k: v for k, v in weights.items() if isinstance(v, torch.Tensor)}
-
-
-def _provenance(entry: Entry) -> dict[str, Any]:
-    p = entry.provenance
-    return {
-        "name": entry.name,
-        "plugin": p.plugin,
-        "distribution": p.distribution,
-        "version": p.version,
-    }
 
 
 def importable_archs(registry: Registry) -> list[str]:
