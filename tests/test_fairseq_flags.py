@@ -69,3 +69,27 @@ def test_composite_optimizer_with_pass_through_trains_and_resumes(data, tmp_path
     proc = run_seqx(*common, "--max-update", "3")
     assert "(2 updates)" in proc.stderr  # resumed with the composite optimizer's state
     assert "num_updates 3" in proc.stderr or "num_updates=3" in proc.stderr
+
+
+def test_store_ema_with_fairseqs_ema_flags(data, tmp_path):
+    import torch
+
+    ema = ("--store-ema", "--ema-fp32", "--ema-update-freq", "2")
+    plain = ("train", data, *TINY[:-1], "--no-epoch-checkpoints", "--batch-size", "16")
+    args = (*plain, *ema)
+    proc = run_seqx(*args, "--dump-config")
+    assert '"ema_decay": 0.9999' in proc.stdout  # --store-ema alone: fairseq's decay
+    run_seqx(*args, "--max-update", "2", "--save-dir", tmp_path / "a")
+    seeded = tmp_path / "a" / "checkpoint_last.pt"
+    # seeded from a's average; update 1 is not an --ema-update-freq 2 turn, so it stays
+    run_seqx(*args, "--ema-seed-model", seeded, "--max-update", "1", "--save-dir", tmp_path / "b")
+    a = torch.load(seeded, weights_only=True)
+    b = torch.load(tmp_path / "b" / "checkpoint_last.pt", weights_only=True)
+    assert all(torch.equal(a["ema"][k], b["ema"][k]) for k in a["ema"])
+    assert any(not torch.equal(a["ema"][k], a["model"][k]) for k in a["ema"])
+    run_seqx(*plain, "--max-update", "1", "--save-dir", tmp_path / "c")
+    bad = run_seqx(
+        *args, "--ema-seed-model", tmp_path / "c" / "checkpoint_last.pt", "--max-update", "1",
+        "--save-dir", tmp_path / "d", check=False,
+    )  # fmt: skip
+    assert bad.returncode == 1 and "holds no moving average" in bad.stderr

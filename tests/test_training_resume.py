@@ -442,7 +442,7 @@ def test_ema_is_saved_resumed_and_decodes(data, tmp_path):
     assert state["ema"].keys() == state["model"].keys()
     assert not torch.equal(state["ema"][key], state["model"][key])
     # until --ema-start-update the average is the weights themselves
-    seqx(*args, "--max-update", "4", "--ema-start-update", "4", "--save-dir", tmp_path / "b")
+    seqx(*args, "--max-update", "4", "--ema-start-update", "5", "--save-dir", tmp_path / "b")
     state = torch.load(tmp_path / "b" / "checkpoint_last.pt", weights_only=True)
     assert torch.equal(state["ema"][key], state["model"][key])
     # resumed at update 3, the average ends as in the uninterrupted run
@@ -461,7 +461,7 @@ def test_ema_is_saved_resumed_and_decodes(data, tmp_path):
     bad = seqx(
         "generate", data, "--path", plain / "checkpoint_last.pt", "--use-ema", *common, check=False
     )
-    assert bad.returncode != 0 and "without --ema-decay" in bad.stderr
+    assert bad.returncode != 0 and "without --store-ema" in bad.stderr
 
 
 def test_out_of_memory_skips_the_update(data, tmp_path):

@@ -25,7 +25,7 @@ def load_model_weights(
     if use_ema and "ema" not in state:
         raise SeqxError(
             f"checkpoint '{path}' has no moving average of the weights: it was trained "
-            "without --ema-decay; leave out --use-ema"
+            "without --store-ema (or --ema-decay); leave out --use-ema"
         )
     weights = model.upgrade_state_dict(dict(state["ema" if use_ema else "model"]))
     _check_vocabulary(path, weights, model)

@@ -112,11 +112,22 @@ class OptimizationConfig:
     """Clip the gradient norm to this value (0: no clipping)."""
     update_freq: Annotated[tuple[int, ...], Range(ge=1)] = (1,)
     """Accumulate gradients over N batches per update."""
+    store_ema: bool = False
+    """Keep an exponential moving average of the weights (fairseq's switch; its decay is
+    --ema-decay, 0.9999 unless given); checkpoints store it and seqx generate --use-ema
+    decodes with it."""
     ema_decay: float = 0.0
-    """Keep an exponential moving average of the weights with this decay (e.g. 0.9999; 0:
-    none); checkpoints store it and seqx generate --use-ema decodes with it."""
+    """The decay of the moving average (e.g. 0.9999); given alone, it also turns the
+    average on (0: none, unless --store-ema)."""
     ema_start_update: Annotated[int, Range(ge=0)] = 0
-    """The average follows the weights exactly until this update, then averages."""
+    """The average is a copy of the weights before this update, then averages."""
+    ema_update_freq: Annotated[int, Range(ge=1)] = 1
+    """Move the average every N updates (fairseq's)."""
+    ema_fp32: bool = False
+    """Keep the average in float32 (fairseq's flag; seqx always does)."""
+    ema_seed_model: str | None = None
+    """Start the average from the moving average stored in this checkpoint (seqx's or
+    fairseq's) instead of from the initial weights."""
     max_nonfinite_updates: Annotated[int, Range(ge=0)] = 10
     """Stop after this many updates in a row whose loss or gradient is NaN or inf (each
     is skipped and counted); 0 stops at the first."""
@@ -124,6 +135,8 @@ class OptimizationConfig:
     def __post_init__(self) -> None:
         from seqx.errors import ConfigError
 
+        if self.store_ema and self.ema_decay == 0.0:
+            self.ema_decay = 0.9999  # fairseq's default decay
         if self.ema_decay != 0.0 and not 0.0 < self.ema_decay < 1.0:
             raise ConfigError(
                 f"--ema-decay must be between 0 and 1 (e.g. 0.9999), or 0 for none; "

@@ -1,8 +1,11 @@
-"""``EMA``: an exponential moving average of the weights, kept beside training (``--ema-decay``).
+"""``EMA``: an exponential moving average of the weights, kept beside training
+(``--store-ema``, ``--ema-decay``).
 
-After each update ``ema = decay * ema + (1 - decay) * weights``, in float32
-(from the master weights under ``--fp16``/``--bf16``). Checkpoints store it
-under ``ema`` as a model state dict; ``seqx generate --use-ema`` decodes with it.
+Every ``--ema-update-freq`` updates ``ema = decay * ema + (1 - decay) * weights``, in
+float32 (from the master weights under ``--fp16``/``--bf16``); before
+``--ema-start-update`` the average is a copy of the weights (fairseq's schedule).
+Checkpoints store it under ``ema`` as a model state dict; ``seqx generate --use-ema``
+decodes with it.
 """
 
 from __future__ import annotations
@@ -13,16 +16,39 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from seqx.errors import SeqxError
+
 
 class EMA:
     """The moving average of ``names``' tensors."""
 
-    def __init__(self, names: Sequence[str], values: Sequence[Tensor], decay: float) -> None:
+    def __init__(
+        self,
+        names: Sequence[str],
+        values: Sequence[Tensor],
+        decay: float,
+        start_update: int = 0,
+        update_freq: int = 1,
+    ) -> None:
         if not 0.0 < decay < 1.0:
             raise ValueError(f"--ema-decay must be between 0 and 1, got {decay}")
         self.names = list(names)
         self.decay = decay
+        self.start_update, self.update_freq = start_update, update_freq
         self.average = [v.detach().to(torch.float32).clone() for v in values]
+
+    def after_update(self, num_updates: int, values: Sequence[Tensor]) -> None:
+        """Follow the weights after update ``num_updates`` (counted from 1): every
+        ``update_freq``-th update, a copy before ``start_update``, then an average step.
+
+        The turn is read from ``num_updates``, so a resumed run moves on the updates an
+        uninterrupted one does."""
+        if num_updates % self.update_freq:
+            return
+        if num_updates < self.start_update:
+            self.reset(values)
+        else:
+            self.step(values)
 
     @torch.no_grad()
     def step(self, values: Sequence[Tensor]) -> None:
@@ -43,7 +69,13 @@ class EMA:
             state[name] = value.clone()
         return state
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
+    def load_state_dict(self, state: dict[str, Any], source: str = "the checkpoint") -> None:
+        """Take the average from ``state`` (a model state dict), its shapes checked."""
         for i, name in enumerate(self.names):
+            if name in state and state[name].shape != self.average[i].shape:
+                raise SeqxError(
+                    f"the moving average in {source} does not fit this model: '{name}' is "
+                    f"{tuple(state[name].shape)}, the model's {tuple(self.average[i].shape)}"
+                )
             if name in state:
                 self.average[i] = state[name].detach().to(torch.float32).clone()

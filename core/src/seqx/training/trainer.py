@@ -70,7 +70,18 @@ class Trainer:
             self.train_model = DistributedModel(model, device, find_unused_parameters)
         self.ema: EMA | None = None
         if cfg.ema_decay > 0:
-            self.ema = EMA(self._param_names(), self._weights(), cfg.ema_decay)
+            self.ema = EMA(
+                self._param_names(),
+                self._weights(),
+                cfg.ema_decay,
+                cfg.ema_start_update,
+                cfg.ema_update_freq,
+            )
+            if cfg.ema_seed_model:
+                self.ema.load_state_dict(
+                    self._seed_average(cfg.ema_seed_model),
+                    f"--ema-seed-model '{cfg.ema_seed_model}'",
+                )
         self._dummy: dict[str, Any] | None = None
         self.num_updates = 0
         self.nonfinite = 0
@@ -180,10 +191,7 @@ class Trainer:
     def _after_update(self) -> None:
         self.num_updates += 1
         if self.ema is not None:
-            if self.num_updates <= self.cfg.ema_start_update:
-                self.ema.reset(self._weights())
-            else:
-                self.ema.step(self._weights())
+            self.ema.after_update(self.num_updates, self._weights())
         self.lr_scheduler.step_update(self.num_updates)
         self.model.set_num_updates(self.num_updates)  # type: ignore[operator]
 
@@ -299,6 +307,17 @@ class Trainer:
     def _weights(self) -> list[torch.Tensor]:
         """The trained parameters (the float32 master copy under --fp16/--bf16)."""
         return self.precision.trained_weights(self.model, self.optimizer)
+
+    def _seed_average(self, path: str) -> dict[str, Any]:
+        """--ema-seed-model: the moving average stored in checkpoint ``path``."""
+        state = read_checkpoint(path)
+        if not state.get("ema"):
+            raise SeqxError(
+                f"--ema-seed-model '{path}' holds no moving average (it was trained "
+                "without --store-ema/--ema-decay); give a checkpoint that has one"
+            )
+        check_dictionaries(path, state, self.task)
+        return dict(state["ema"])
 
     def load_model_weights(self, path: str, arch: str | None = None) -> dict[str, Any]:
         """Load only the model weights of checkpoint ``path``; returns the whole state."""

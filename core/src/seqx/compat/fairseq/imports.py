@@ -74,6 +74,7 @@ def import_state(raw: dict[str, Any], registry: Registry, path: str) -> dict[str
         "dataset_format": {"_name": dataset.get("dataset_impl") or None},
     }
     weights = adapter.import_weights(_tensors(raw["model"]), model_config)
+    ema = (raw.get("extra_state") or {}).get("ema")  # fairseq's --store-ema average
     state = build_state(
         config=config,
         components={
@@ -84,6 +85,7 @@ def import_state(raw: dict[str, Any], registry: Registry, path: str) -> dict[str
         optimizer={},
         lr_scheduler={},
         trainer=None,
+        ema=adapter.import_weights(_tensors(ema), model_config) if ema else None,
     )
     state["imported"] = {
         "from": "fairseq",
