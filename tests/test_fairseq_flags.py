@@ -93,3 +93,25 @@ def test_store_ema_with_fairseqs_ema_flags(data, tmp_path):
         "--save-dir", tmp_path / "d", check=False,
     )  # fmt: skip
     assert bad.returncode == 1 and "holds no moving average" in bad.stderr
+
+
+def test_several_training_corpora_with_upsample_primary(tmp_path):
+    import shutil
+
+    data = tiny_data_bin(tmp_path, train=40, valid=6, seed=3)
+    for f in data.glob("train.de-en.*"):
+        shutil.copy(f, data / f.name.replace("train.", "train1."))
+    for f in data.glob("valid.de-en.*"):  # a valid1 is its own subset, never joined
+        shutil.copy(f, data / f.name.replace("valid.", "valid1."))
+    args = ("train", data, *TINY, "--batch-size", "8", "--max-epoch", "1", "--log-format",
+            "simple")  # fmt: skip
+
+    def updates(*extra):
+        err = run_seqx(*args, *extra).stderr
+        line = next(x for x in err.splitlines() if x.startswith("epoch 001 | loss"))
+        valid = next(x for x in err.splitlines() if "valid on 'valid'" in x)
+        assert "bsz 6.0" in valid
+        return int(line.split("num_updates ")[1].split()[0])
+
+    assert updates() == 10  # train and train1: 80 pairs in batches of 8
+    assert updates("--upsample-primary", "2") == 15  # train twice, then train1

@@ -7,6 +7,12 @@ so that importing the package stays light.
 from typing import Any
 
 _EXPORTS = {
+    "BaseWrapperDataset": "seqx.data.wrapper_dataset",
+    "ConcatDataset": "seqx.data.concat_dataset",
+    "Dataset": "seqx.data.dataset",
+    "ResamplingDataset": "seqx.data.resampling_dataset",
+    "RoundRobinZipDatasets": "seqx.data.round_robin_zip_datasets",
+    "TransformEosDataset": "seqx.data.transform_eos_dataset",
     "Dictionary": "seqx.data.dictionary",
     "LanguagePairDataset": "seqx.data.language_pair_dataset",
     "EpochBatchIterator": "seqx.data.iterators",

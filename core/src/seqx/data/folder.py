@@ -11,8 +11,10 @@ this module.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 from seqx.config.resolve import config_from_dict
@@ -42,6 +44,24 @@ def data_paths(data: str) -> list[str]:
         check_complete(p)
         check_sizes(p, read_manifest(p))
     return paths
+
+
+def split_parts(
+    split: str, combine: bool, find: Callable[[str], str | None]
+) -> list[tuple[str, str]]:
+    """``split`` and, with ``combine``, ``split1``, ``split2``, ... as long as they exist
+    (fairseq's several training corpora): each part's name and what ``find`` returned
+    for it (its file prefix; None: no such part). The first part must exist."""
+    parts = []
+    for k in itertools.count():
+        name = split + (str(k) if k else "")
+        found = find(name)
+        if found is None:
+            break
+        parts.append((name, found))
+        if not combine:
+            break
+    return parts
 
 
 def dictionary_file(lang: str | None) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from seqx.data.concat_dataset import ConcatDataset
 from seqx.data.dictionary import Dictionary
-from seqx.data.folder import data_paths, load_dictionary, monolingual_language
+from seqx.data.folder import data_paths, load_dictionary, monolingual_language, split_parts
 from seqx.data.monolingual_dataset import MonolingualDataset
 from seqx.data.token_block_dataset import TokenBlockDataset
 from seqx.errors import SeqxError
@@ -59,24 +60,37 @@ class LanguageModelingTask(Task):
         """Whether DATA names several shards (one per epoch)."""
         return len(self.paths) > 1 and split == "train"
 
-    def split_prefix(self, split: str, epoch: int = 1) -> str:
-        """The file prefix of ``split`` in the (epoch's shard of the) data folder."""
+    def split_prefixes(self, split: str, epoch: int = 1, combine: bool = False) -> list[str]:
+        """The file prefixes of ``split`` in the (epoch's shard of the) data folder (with
+        ``combine``: and of ``split1``, ``split2``, ... after it)."""
         if self.dataset_format is None:
             raise SeqxError("the language_modeling task was set up without a dataset format")
         path = self.paths[(epoch - 1) % len(self.paths)] if split == "train" else self.paths[0]
-        name = f"{split}.{self.lang}-None.{self.lang}" if self.lang else split
-        prefix = os.path.join(path, name)
-        if not self.dataset_format.exists(prefix):
+
+        def find(part: str) -> str | None:
+            name = f"{part}.{self.lang}-None.{self.lang}" if self.lang else part
+            prefix = os.path.join(path, name)
+            return prefix if self.dataset_format.exists(prefix) else None
+
+        parts = split_parts(split, combine, find)
+        if not parts:
+            name = f"{split}.{self.lang}-None.{self.lang}" if self.lang else split
             raise SeqxError(
                 f"no '{split}' data in '{path}' (looked for {name}); check the split name and "
                 "--dataset-impl"
             )
-        return prefix
+        return [prefix for _, prefix in parts]
 
     def load_dataset(
         self, split: str, epoch: int = 1, combine: bool = False, **kwargs: Any
     ) -> None:
-        ds = self.dataset_format.load(self.split_prefix(split, epoch), self.dictionary)
+        """Load ``split`` (with ``combine``: ``split1``, ``split2``, ... after it) as blocks
+        of --tokens-per-sample."""
+        parts = [
+            self.dataset_format.load(prefix, self.dictionary)
+            for prefix in self.split_prefixes(split, epoch, combine)
+        ]
+        ds = parts[0] if len(parts) == 1 else ConcatDataset(parts)
         if len(ds) == 0:
             raise SeqxError(f"split '{split}' of '{self.cfg.data}' is empty")
         blocks = TokenBlockDataset(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
-from seqx.data.batching import batch_by_size, filter_by_size
+from seqx.data.batching import batch_by_size
 from seqx.data.iterators import EpochBatchIterator
 from seqx.data.numpy_seed import numpy_seed
 from seqx.errors import SeqxError
@@ -105,9 +105,8 @@ class Task:
             indices = dataset.ordered_indices()
         if max_positions is not None:
             limits = max_positions if isinstance(max_positions, tuple) else (max_positions,)
-            indices, ignored = filter_by_size(
+            indices, ignored = dataset.filter_indices_by_size(
                 indices,
-                dataset.sizes,
                 limits,
                 skip=ignore_invalid_inputs,
                 describe=lambda i: f"{split or 'dataset'} example {i}",

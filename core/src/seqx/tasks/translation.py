@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from seqx.data.concat_dataset import ConcatDataset
 from seqx.data.dictionary import Dictionary
 from seqx.data.folder import (
     data_paths,
@@ -12,6 +13,7 @@ from seqx.data.folder import (
     language_pair,
     load_dictionary,
     read_manifest,
+    split_parts,
 )
 from seqx.data.language_pair_dataset import LanguagePairDataset
 from seqx.errors import SeqxError
@@ -71,35 +73,48 @@ class TranslationTask(Task):
         """Whether DATA names several shards (one per epoch)."""
         return len(self.paths) > 1 and split == "train"
 
-    def split_prefix(self, split: str, epoch: int = 1) -> tuple[str, bool]:
-        """The file prefix of ``split`` and whether it is stored source-target."""
+    def split_prefixes(self, split: str, epoch: int = 1, combine: bool = False) -> list[str]:
+        """The file prefixes of ``split`` (with ``combine``: and of ``split1``, ``split2``,
+        ... after it), each stored source-target or target-source."""
         if self.dataset_format is None:
             raise SeqxError("the translation task was set up without a dataset format")
         path = self.paths[(epoch - 1) % len(self.paths)] if split == "train" else self.paths[0]
         src, tgt = self.cfg.source_lang, self.cfg.target_lang
-        for a, b in ((src, tgt), (tgt, src)):
-            prefix = os.path.join(path, f"{split}.{a}-{b}.")
-            if self.dataset_format.exists(prefix + src) and self.dataset_format.exists(
-                prefix + tgt
-            ):
-                return prefix, True
-        raise SeqxError(
-            f"no '{split}' data for {src}-{tgt} in '{path}' (looked for {split}.{src}-{tgt}."
-            f"{src} and .{tgt}); check the split name, the languages (-s/-t) and "
-            "--dataset-impl"
-        )
+
+        def find(name: str) -> str | None:
+            for a, b in ((src, tgt), (tgt, src)):
+                prefix = os.path.join(path, f"{name}.{a}-{b}.")
+                if all(self.dataset_format.exists(prefix + lang) for lang in (src, tgt)):
+                    return prefix
+            return None
+
+        parts = split_parts(split, combine, find)
+        if not parts:
+            raise SeqxError(
+                f"no '{split}' data for {src}-{tgt} in '{path}' (looked for {split}.{src}-"
+                f"{tgt}.{src} and .{tgt}); check the split name, the languages (-s/-t) and "
+                "--dataset-impl"
+            )
+        return [prefix for _, prefix in parts]
 
     def load_dataset(
         self, split: str, epoch: int = 1, combine: bool = False, **kwargs: Any
     ) -> None:
-        prefix, _ = self.split_prefix(split, epoch)
-        src_ds = self.dataset_format.load(prefix + self.cfg.source_lang, self.src_dict)
-        tgt_ds = self.dataset_format.load(prefix + self.cfg.target_lang, self.tgt_dict)
-        if len(src_ds) != len(tgt_ds):
-            raise SeqxError(
-                f"'{prefix}{self.cfg.source_lang}' has {len(src_ds)} sentences but "
-                f"'{prefix}{self.cfg.target_lang}' has {len(tgt_ds)}"
-            )
+        """Load ``split``; with ``combine`` (training), ``split1``, ``split2``, ... too,
+        concatenated after it, the first repeated --upsample-primary times."""
+        src, tgt = self.cfg.source_lang, self.cfg.target_lang
+        sides: tuple[list[Any], list[Any]] = ([], [])
+        for prefix in self.split_prefixes(split, epoch, combine):
+            src_ds = self.dataset_format.load(prefix + src, self.src_dict)
+            tgt_ds = self.dataset_format.load(prefix + tgt, self.tgt_dict)
+            if len(src_ds) != len(tgt_ds):
+                raise SeqxError(
+                    f"'{prefix}{src}' has {len(src_ds)} sentences but '{prefix}{tgt}' has "
+                    f"{len(tgt_ds)}"
+                )
+            sides[0].append(src_ds)
+            sides[1].append(tgt_ds)
+        src_ds, tgt_ds = (self._joined(datasets) for datasets in sides)
         self.datasets[split] = LanguagePairDataset(
             src_ds,
             src_ds.sizes,
@@ -110,6 +125,12 @@ class TranslationTask(Task):
             left_pad_source=self.cfg.left_pad_source,
             left_pad_target=self.cfg.left_pad_target,
         )
+
+    def _joined(self, datasets: list[Any]) -> Any:
+        if len(datasets) == 1:
+            return datasets[0]
+        ratios = [self.cfg.upsample_primary] + [1] * (len(datasets) - 1)
+        return ConcatDataset(datasets, ratios)
 
     # -- --eval-bleu -------------------------------------------------------------------
 

@@ -26,6 +26,9 @@ class TranslationConfig:
     """Maximum number of tokens in the source."""
     max_target_positions: Annotated[int, Range(ge=1)] = 1024
     """Maximum number of tokens in the target."""
+    upsample_primary: Annotated[int, Range(ge=1)] = 1
+    """Repeat the first training corpus (train) this many times when train1, train2, ...
+    are there too."""
     eval_bleu: bool = False
     """Decode the validation set and score BLEU at every validation."""
     eval_bleu_args: str = "{}"

@@ -161,16 +161,18 @@ class Run:
             log=self.say,
         )
 
-    def _next_shard(self, epoch_itr: EpochBatchIterator) -> EpochBatchIterator:
+    def _next_shard(self, epoch_itr: EpochBatchIterator, load: bool) -> EpochBatchIterator:
+        """The next epoch's iterator: its shard loaded (``load``) or its batches formed
+        anew (a dataset that changes with the epoch)."""
         epoch = epoch_itr.next_epoch_idx
-        new = self.train_iterator(epoch, load=True)
+        new = self.train_iterator(epoch, load=load)
         new.load_state_dict({"epoch": epoch, "iterations_in_epoch": 0})
         return new
 
     def train_iterator(self, epoch: int, load: bool) -> EpochBatchIterator:
         split = self.data_cfg.train_subset
         if load or split not in self.task.datasets:
-            self.task.load_dataset(split, epoch=epoch)
+            self.task.load_dataset(split, epoch=epoch, combine=True)
         itr = self.batch_iterator(split, epoch, train=True)
         if len(itr) == 0:
             raise SeqxError(
@@ -363,8 +365,11 @@ class Run:
                 if should_stop:
                     break
                 self.trainer.lr_scheduler.step(epoch, self.checkpoints.metric_of(valid_stats))
-                if self.task.has_sharded_data(self.data_cfg.train_subset):
-                    epoch_itr = self._next_shard(epoch_itr)
+                split = self.data_cfg.train_subset
+                if self.task.has_sharded_data(split):
+                    epoch_itr = self._next_shard(epoch_itr, load=True)
+                elif not self.task.dataset(split).can_reuse_epoch_itr_across_epochs:
+                    epoch_itr = self._next_shard(epoch_itr, load=False)
         final = {
             "num_updates": self.trainer.num_updates,
             "wall": self.trainer.wall(),
