@@ -105,6 +105,18 @@ class ComponentCommand(click.Command):
                 raise
         return selected
 
+    def accepted_flags(self, args: Sequence[str]) -> set[str]:
+        """Every long flag this command takes once ``args`` has chosen its components."""
+        selected = self.select_components(args, help_only=True)
+        params = self.static_params + self.choice_params
+        params += [make_param(spec, None) for sel in selected for spec in sel.fields()]
+        return {
+            opt
+            for p in params
+            for opt in (*p.opts, *getattr(p, "secondary_opts", ()))
+            if opt.startswith("--")
+        }
+
     # -- phase two: their options ------------------------------------------------------
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -134,7 +146,15 @@ class ComponentCommand(click.Command):
         params = [p for p in params if not (set(p.opts) & taken)]
         self.params = self.static_params + [p for p in params if isinstance(p, click.Argument)]
         self.params += self.choice_params + [p for p in params if isinstance(p, click.Option)]
-        return super().parse_args(ctx, normalize_bool_args(args, bool_specs))
+        try:
+            return super().parse_args(ctx, normalize_bool_args(args, bool_specs))
+        except click.NoSuchOption as exc:
+            from seqx.cli.unknown_flags import explain_unknown_flag
+
+            why = explain_unknown_flag(exc.option_name, self.sections, self.selected)
+            if why is None:
+                raise
+            raise click.UsageError(why, ctx) from None
 
     def resolve(self, ctx: click.Context) -> RunConfig:
         """Build the run's configuration from what was parsed."""

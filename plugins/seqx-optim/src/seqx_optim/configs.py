@@ -14,7 +14,9 @@ class AdamConfig:
     """Betas of Adam, e.g. '(0.9, 0.98)'."""
     adam_eps: Annotated[float, Range(gt=0)] = 1e-8
     """Epsilon of Adam."""
-    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = field(
+        default=0.0, metadata={"aliases": ("--wd",)}
+    )
     """Decoupled weight decay (AdamW)."""
     use_old_adam: bool = False
     """Not the fused kernel (fairseq's flag: its own Adam instead of FusedAdam; the same
@@ -35,7 +37,9 @@ class CPUAdamConfig:
     """Betas of Adam, e.g. '(0.9, 0.98)'."""
     adam_eps: Annotated[float, Range(gt=0)] = 1e-8
     """Epsilon of Adam."""
-    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = field(
+        default=0.0, metadata={"aliases": ("--wd",)}
+    )
     """Decoupled weight decay (AdamW)."""
     fp16_adam_stats: bool = False
     """Accepted as fairseq's cpu_adam takes it; the moments stay in float32."""
@@ -51,7 +55,9 @@ class SGDConfig:
 
     momentum: Annotated[float, Range(ge=0)] = 0.0
     """Momentum factor."""
-    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = field(
+        default=0.0, metadata={"aliases": ("--wd",)}
+    )
     """Weight decay (L2 penalty)."""
 
 
@@ -61,7 +67,9 @@ class NAGConfig:
 
     momentum: Annotated[float, Range(ge=0)] = 0.99
     """Momentum factor."""
-    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = field(
+        default=0.0, metadata={"aliases": ("--wd",)}
+    )
     """Weight decay."""
 
 
@@ -71,7 +79,7 @@ class FixedConfig:
 
     force_anneal: int | None = None
     """From this epoch on, shrink the learning rate every epoch by --lr-shrink."""
-    lr_shrink: Annotated[float, Range(gt=0)] = 0.1
+    lr_shrink: Annotated[float, Range(gt=0, le=1)] = 0.1
     """Shrink factor of annealing."""
     warmup_updates: Annotated[int, Range(ge=0)] = 0
     """Raise the learning rate linearly over the first N updates."""
@@ -213,7 +221,9 @@ class AdadeltaConfig:
     """Coefficient of the running average of squared gradients."""
     adadelta_eps: Annotated[float, Range(gt=0)] = 1e-6
     """Term added to the denominator for numerical stability."""
-    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = field(
+        default=0.0, metadata={"aliases": ("--wd",)}
+    )
     """Weight decay (L2 penalty)."""
     anneal_eps: bool = False
     """Accepted as fairseq accepts it; fairseq's Adadelta does not use it either."""
@@ -223,7 +233,9 @@ class AdadeltaConfig:
 class AdagradConfig:
     """Options of Adagrad."""
 
-    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = field(
+        default=0.0, metadata={"aliases": ("--wd",)}
+    )
     """Weight decay (L2 penalty)."""
 
 
@@ -235,7 +247,9 @@ class AdamaxConfig:
     """Betas of Adamax, e.g. '(0.9, 0.98)'."""
     adamax_eps: Annotated[float, Range(gt=0)] = 1e-8
     """Epsilon of Adamax (added to the infinity norm)."""
-    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = field(
+        default=0.0, metadata={"aliases": ("--wd",)}
+    )
     """Decoupled weight decay."""
     no_bias_correction: bool = False
     """Do not correct the first moment's bias."""
@@ -252,7 +266,9 @@ class LambConfig:
     """Betas of LAMB."""
     lamb_eps: Annotated[float, Range(gt=0)] = 1e-8
     """Epsilon of LAMB."""
-    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = field(
+        default=0.0, metadata={"aliases": ("--wd",)}
+    )
     """Decoupled weight decay; when on, each tensor's step has the trust ratio."""
 
     def __post_init__(self) -> None:
@@ -271,7 +287,9 @@ class AdafactorConfig:
     """Decay rate of the second moment: beta2 at step t is 1 - t**decay_rate."""
     beta1: Annotated[float | None, Range(ge=0, lt=1)] = None
     """Beta of a first moment (none by default)."""
-    weight_decay: Annotated[float, Range(ge=0)] = 0.0
+    weight_decay: Annotated[float, Range(ge=0)] = field(
+        default=0.0, metadata={"aliases": ("--wd",)}
+    )
     """Decoupled weight decay."""
     scale_parameter: bool = False
     """Scale the step by the parameters' root mean square."""
